@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `marrowscope` command: runs the compiled CLI, or explains how to build it.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'dist', 'electron', 'cli', 'main.js');
+if (!existsSync(entry)) {
+  process.stderr.write('marrowscope: not built yet. Run `bash scripts/setup.sh` (or `npm run build`) in ' + root + '\n');
+  process.exit(1);
+}
+const { main } = await import(pathToFileURL(entry).href);
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

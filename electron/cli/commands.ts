@@ -1,0 +1,9 @@
+import type { CliCommand } from './CliContext.js';
+
+/**
+ * The command registry: name → lazy loader, so `marrowscope info` does not load onnxruntime.
+ * Each command lives in electron/cli/commands/<name>.ts and default-exports a CliCommand.
+ */
+export const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
+  version: () => import('./commands/version.js'),
+};

@@ -1,0 +1,48 @@
+/**
+ * The typed surface of the OpenSlide addon (native/lib). Coordinates are level-0 pixels,
+ * as in OpenSlide; pixel buffers are straight (un-premultiplied) RGBA, row-major, 4 bytes/px.
+ */
+
+/** Width and height in pixels. */
+export interface Dimensions {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One level of the pyramid as OpenSlide reports it. */
+export interface LevelInfo extends Dimensions {
+  readonly downsample: number;
+}
+
+/** Pixels read from a slide: straight RGBA. */
+export interface RgbaImage extends Dimensions {
+  readonly data: Buffer;
+}
+
+/** A region to read: (x, y) is the top-left in level-0 pixels; width/height are in pixels of `level`. */
+export interface RegionRead {
+  readonly x: number;
+  readonly y: number;
+  readonly level: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An open OpenSlide handle. Every method throws AppError (SLIDE_CLOSED after close, SLIDE_READ_FAILED on latched errors). */
+export interface OpenSlideHandle {
+  readonly path: string;
+  /** openslide_detect_vendor result, e.g. "aperio", "hamamatsu", "generic-tiff". */
+  readonly vendor: string;
+  readonly levels: readonly LevelInfo[];
+  readonly properties: Readonly<Record<string, string>>;
+  readonly associatedImageNames: readonly string[];
+  /** Best level for a downsample factor (openslide_get_best_level_for_downsample). */
+  bestLevelForDownsample(downsample: number): number;
+  /** Reads a region off the JS thread (N-API AsyncWorker). */
+  readRegion(request: RegionRead): Promise<RgbaImage>;
+  /** Reads an associated image (label, macro, thumbnail) off the JS thread. */
+  readAssociatedImage(name: string): Promise<RgbaImage>;
+  /** Closes the handle; waits for in-flight reads. Idempotent. */
+  close(): void;
+  readonly closed: boolean;
+}
