@@ -19,6 +19,11 @@ export interface RgbaImage extends Dimensions {
   readonly data: Buffer;
 }
 
+/** An associated image (label, macro, thumbnail) and its size. */
+export interface AssociatedImageInfo extends Dimensions {
+  readonly name: string;
+}
+
 /** A region to read: (x, y) is the top-left in level-0 pixels; width/height are in pixels of `level`. */
 export interface RegionRead {
   readonly x: number;
@@ -36,13 +41,18 @@ export interface OpenSlideHandle {
   readonly levels: readonly LevelInfo[];
   readonly properties: Readonly<Record<string, string>>;
   readonly associatedImageNames: readonly string[];
+  /** The associated images with their sizes, in OpenSlide's order. */
+  readonly associatedImages: readonly AssociatedImageInfo[];
   /** Best level for a downsample factor (openslide_get_best_level_for_downsample). */
   bestLevelForDownsample(downsample: number): number;
   /** Reads a region off the JS thread (N-API AsyncWorker). */
   readRegion(request: RegionRead): Promise<RgbaImage>;
   /** Reads an associated image (label, macro, thumbnail) off the JS thread. */
   readAssociatedImage(name: string): Promise<RgbaImage>;
-  /** Closes the handle; waits for in-flight reads. Idempotent. */
+  /**
+   * Closes the handle. Idempotent and never blocks: reads already running finish normally and the
+   * last one frees the OpenSlide handle; reads still queued reject SLIDE_CLOSED.
+   */
   close(): void;
   readonly closed: boolean;
 }

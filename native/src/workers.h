@@ -1,0 +1,128 @@
+// Promise-returning AsyncWorkers: every OpenSlide call that may touch the disk runs on a libuv worker thread.
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "SlideState.h"
+
+namespace marrowscope {
+
+// A JS Error with a `code` property the TypeScript facade maps to AppError.
+Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message);
+
+// Wraps a SlideRef in a type-tagged External so JS cannot pass a foreign object back in.
+Napi::Value WrapSlide(Napi::Env env, SlideRef slide);
+// The SlideRef inside a value made by WrapSlide; throws VALIDATION_FAILED for anything else.
+SlideRef UnwrapSlide(Napi::Env env, const Napi::Value& value);
+
+// Base: resolves with Result() or rejects with a coded error set by Fail() in Execute.
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  explicit PromiseWorker(Napi::Env env) : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  void Fail(const char* code, std::string message) {
+    code_ = code;
+    message_ = std::move(message);
+  }
+  bool Failed() const { return code_ != nullptr; }
+  virtual Napi::Value Result(Napi::Env env) = 0;
+  void OnOK() override;
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  const char* code_ = nullptr;
+  std::string message_;
+};
+
+// openslide_open plus every metadata call, so the JS thread never waits on the file.
+class OpenWorker : public PromiseWorker {
+ public:
+  OpenWorker(Napi::Env env, std::string path) : PromiseWorker(env), path_(std::move(path)) {}
+  void Execute() override;
+
+ protected:
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  struct Level {
+    int64_t width, height;
+    double downsample;
+  };
+  struct Associated {
+    std::string name;
+    int64_t width, height;
+  };
+  std::string path_;
+  std::string vendor_;
+  SlideRef slide_;
+  std::vector<Level> levels_;
+  std::vector<std::pair<std::string, std::string>> properties_;
+  std::vector<Associated> associated_;
+};
+
+// Base for reads on an open slide: holds the slide (Acquire'd) until the read is done.
+class SlideReadWorker : public PromiseWorker {
+ public:
+  SlideReadWorker(Napi::Env env, SlideRef slide) : PromiseWorker(env), slide_(std::move(slide)) {}
+  ~SlideReadWorker() override { ReleaseOnce(); }
+  void Execute() override;
+
+ protected:
+  // The read itself; runs only while the slide is open and has no latched error.
+  virtual void Read(openslide_t* osr) = 0;
+  // Allocates width*height pixels, or Fail()s when memory is short.
+  bool Allocate(int64_t width, int64_t height);
+  // Converts pixels_ to straight RGBA and checks OpenSlide's latched error.
+  void Finish(openslide_t* osr);
+  Napi::Buffer<uint8_t> CopyPixels(Napi::Env env);
+
+  std::vector<uint32_t> pixels_;
+
+ private:
+  void ReleaseOnce();
+  SlideRef slide_;
+  bool released_ = false;
+};
+
+// openslide_read_region into a buffer that becomes a Node Buffer (copied into V8 memory).
+class RegionWorker : public SlideReadWorker {
+ public:
+  RegionWorker(Napi::Env env, SlideRef slide, int64_t x, int64_t y, int32_t level, int64_t w, int64_t h)
+      : SlideReadWorker(env, std::move(slide)), x_(x), y_(y), level_(level), w_(w), h_(h) {}
+
+ protected:
+  void Read(openslide_t* osr) override;
+  Napi::Value Result(Napi::Env env) override { return CopyPixels(env); }
+
+ private:
+  int64_t x_, y_;
+  int32_t level_;
+  int64_t w_, h_;
+};
+
+// openslide_read_associated_image (label, macro, thumbnail): resolves { width, height, data }.
+class AssociatedWorker : public SlideReadWorker {
+ public:
+  AssociatedWorker(Napi::Env env, SlideRef slide, std::string name)
+      : SlideReadWorker(env, std::move(slide)), name_(std::move(name)) {}
+
+ protected:
+  void Read(openslide_t* osr) override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  std::string name_;
+  int64_t width_ = 0, height_ = 0;
+};
+
+// The most pixels one read may allocate (1 GiB of RGBA); the TS facade enforces a smaller limit.
+constexpr int64_t kMaxReadPixels = int64_t{1} << 28;
+
+}  // namespace marrowscope
