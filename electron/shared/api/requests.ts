@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { BLAST_DEFINITIONS } from '../domain/differential/BlastDefinition.js';
+import { isCellClassCode } from '../domain/taxonomy.js';
+import { idSchema } from './ids.js';
+
+/**
+ * Runtime schemas of every request payload. Hosts validate with these before anything else runs,
+ * so a malformed call fails with VALIDATION_FAILED naming the exact field.
+ */
+
+const int0 = z.number().int().min(0);
+const finite = z.number().refine(Number.isFinite, { error: 'Expected a finite number' });
+
+/** Any class code of the taxonomy (DEFER included). */
+export const cellClassCodeSchema = z.string().refine(isCellClassCode, { error: 'Expected a cell class code of the taxonomy' });
+
+/** An axis-aligned rectangle in level-0 px with a positive size. */
+export const rectSchema = z.object({ x: finite, y: finite, width: z.number().positive(), height: z.number().positive() });
+
+const pointSchema = z.object({ x: finite, y: finite });
+
+/** No payload. */
+export const emptySchema = z.object({}).strict();
+
+export const listSlidesSchema = z.object({ caseId: z.string().min(1).max(200).optional() }).strict();
+
+export const browseFilesSchema = z.object({ path: z.string().min(1).max(4096).optional() }).strict();
+
+export const openSlideSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+export const slideRefSchema = z.object({ slideId: idSchema }).strict();
+
+export const proposeRegionsSchema = z.object({ slideId: idSchema, limit: z.number().int().min(1).max(200).optional() }).strict();
+
+/** A region to analyse: drawn by the user or taken from a proposal. */
+export const regionInputSchema = z
+  .object({
+    source: z.enum(['manual', 'proposed']),
+    rect: rectSchema,
+    /** Optional outline inside `rect` (level-0 px, ≥ 3 points); the rectangle is used when absent. */
+    polygon: z.array(pointSchema).min(3).max(10_000).optional(),
+    /** The proposal's score, kept with the region for provenance. */
+    score: finite.optional(),
+    proposalId: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const startAnalysisSchema = z
+  .object({
+    slideId: idSchema,
+    regions: z.array(regionInputSchema).min(1, { error: 'Expected at least one region' }).max(500),
+  })
+  .strict();
+
+export const runRefSchema = z.object({ runId: idSchema }).strict();
+
+/** Which cells a listing returns. */
+export const cellFiltersSchema = z
+  .object({
+    codes: z.array(cellClassCodeSchema).max(64).optional(),
+    reviewed: z.enum(['any', 'reviewed', 'unreviewed']).optional(),
+    uncertainty: z
+      .object({ min: z.number().min(0).max(1).optional(), max: z.number().min(0).max(1).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const listCellsSchema = z
+  .object({
+    runId: idSchema,
+    filters: cellFiltersSchema.optional(),
+    /** Only cells whose centroid lies inside (level-0 px): what the viewer shows. */
+    bounds: rectSchema.optional(),
+    order: z.enum(['uncertain-first', 'position']).optional(),
+    limit: z.number().int().min(1).max(20_000).optional(),
+    offset: int0.optional(),
+  })
+  .strict();
+
+export const cellRefSchema = z.object({ cellId: idSchema }).strict();
+
+const cellIdsSchema = z.array(idSchema).min(1, { error: 'Expected at least one cell' }).max(20_000);
+
+export const reclassifySchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, code: cellClassCodeSchema }).strict();
+
+export const cellsActionSchema = z.object({ runId: idSchema, cellIds: cellIdsSchema }).strict();
+
+export const differentialSchema = z
+  .object({
+    runId: idSchema,
+    blastDefinition: z.enum(Object.keys(BLAST_DEFINITIONS) as [keyof typeof BLAST_DEFINITIONS, ...(keyof typeof BLAST_DEFINITIONS)[]]).optional(),
+    meConvention: z.enum(['icsh-with-monocytes', 'without-monocytes']).optional(),
+  })
+  .strict();
+
+/** Filters as the schema accepts them. */
+export type CellFilters = z.infer<typeof cellFiltersSchema>;
+/** A region as startAnalysis accepts it. */
+export type RegionInput = z.infer<typeof regionInputSchema>;
