@@ -6,4 +6,6 @@ import type { CliCommand } from './CliContext.js';
  */
 export const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   version: () => import('./commands/version.js'),
+  info: () => import('./commands/info.js'),
+  region: () => import('./commands/region.js'),
 };
