@@ -9,6 +9,7 @@ import { validate } from '../../electron/shared/errors/validate.js';
 import { loadAddon } from './loadAddon.js';
 import { OpenSlideFile } from './OpenSlideFile.js';
 import { nonEmptyString } from './regionSchema.js';
+import { tiffDamage } from './tiffDamage.js';
 import { toAppError } from './toAppError.js';
 import type { OpenSlideHandle } from './types.js';
 
@@ -18,7 +19,7 @@ export { MAX_REGION_BYTES } from './regionSchema.js';
 /**
  * Opens a whole-slide image off the JS thread. Throws SLIDE_NOT_FOUND (no such file),
  * SLIDE_UNSUPPORTED_FORMAT (a folder, an empty file, or a file OpenSlide does not recognise),
- * SLIDE_READ_FAILED (recognised but broken), VALIDATION_FAILED, NATIVE_ADDON_MISSING.
+ * SLIDE_READ_FAILED (recognised but broken, or a truncated TIFF), VALIDATION_FAILED, NATIVE_ADDON_MISSING.
  */
 export async function openSlide(path: string): Promise<OpenSlideHandle> {
   validate(nonEmptyString, path, 'slide.path');
@@ -27,8 +28,11 @@ export async function openSlide(path: string): Promise<OpenSlideHandle> {
   try {
     return new OpenSlideFile(addon, path, await addon.open(path));
   } catch (err) {
-    const e = toAppError(err, 'Opening slide');
-    if (e.code === 'SLIDE_UNSUPPORTED_FORMAT' && extname(path).toLowerCase() === '.dcm' && addon.version().startsWith('3.')) {
+    const e = toAppError(err);
+    if (e.code !== 'SLIDE_UNSUPPORTED_FORMAT') throw e;
+    const damage = await tiffDamage(path);
+    if (damage) throw new AppError('SLIDE_READ_FAILED', `Cannot open ${path}: ${damage}`, { cause: err });
+    if (extname(path).toLowerCase() === '.dcm' && addon.version().startsWith('3.')) {
       throw new AppError(e.code, `${e.message} (DICOM needs OpenSlide 4.0 or newer; this is ${addon.version()})`, { cause: err });
     }
     throw e;

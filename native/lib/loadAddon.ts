@@ -33,6 +33,8 @@ export interface OpenslideAddon {
   bestLevelForDownsample(handle: NativeSlideHandle, downsample: number): number;
   version(): string;
   liveHandles(): number;
+  /** Converts premultiplied native-endian ARGB pixels to straight RGBA (a copy); exposed for tests. */
+  argbToRgba(pixels: Buffer): Buffer;
 }
 
 /** Env variable naming another addon binary (e.g. a packaged app's unpacked copy). */

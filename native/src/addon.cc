@@ -3,9 +3,12 @@
 #include <napi.h>
 #include <openslide.h>
 
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "SlideState.h"
+#include "pixels.h"
 #include "workers.h"
 
 namespace marrowscope {
@@ -99,6 +102,19 @@ Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(SlideState::LiveHandles()));
 }
 
+// argbToRgba(buffer): a converted copy of premultiplied native-endian ARGB pixels, so tests can check
+// the conversion on alpha values real slides rarely produce.
+Napi::Value ArgbToRgba(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBuffer() || info[0].As<Napi::Buffer<uint8_t>>().Length() % 4 != 0) {
+    throw CodedError(info.Env(), "VALIDATION_FAILED", "Expected a Buffer of 4-byte pixels");
+  }
+  auto in = info[0].As<Napi::Buffer<uint8_t>>();
+  std::vector<uint32_t> pixels(in.Length() / 4);
+  std::memcpy(pixels.data(), in.Data(), in.Length());
+  ArgbToRgbaInPlace(pixels.data(), pixels.size());
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<const uint8_t*>(pixels.data()), in.Length());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("open", Napi::Function::New(env, Open, "open"));
   exports.Set("readRegion", Napi::Function::New(env, ReadRegion, "readRegion"));
@@ -107,6 +123,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("isClosed", Napi::Function::New(env, IsClosed, "isClosed"));
   exports.Set("bestLevelForDownsample", Napi::Function::New(env, BestLevelForDownsample, "bestLevelForDownsample"));
   exports.Set("version", Napi::Function::New(env, Version, "version"));
+  exports.Set("argbToRgba", Napi::Function::New(env, ArgbToRgba, "argbToRgba"));
   exports.Set("liveHandles", Napi::Function::New(env, LiveHandles, "liveHandles"));
   return exports;
 }

@@ -4,7 +4,7 @@
  * Use `compression: 'deflate'` where a test compares exact pixels (JPEG is lossy).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,21 +62,23 @@ export async function makeTempDir(prefix = 'marrowscope-slide-'): Promise<TempDi
 }
 
 /**
- * A deterministic RGB test pattern: gradients plus a hash-like texture, so every tile differs and
- * an off-by-one in coordinates or channel order shows up as a pixel mismatch.
+ * A deterministic test pattern: gradients plus a hash-like texture, so every tile differs and an
+ * off-by-one in coordinates or channel order shows up as a pixel mismatch. (OpenSlide 3.4.1's
+ * generic-tiff driver reads TIFFs with an alpha channel as fully transparent, so patterns are RGB.)
  */
 export function makePattern(width: number, height: number, seed = 1): RawImage {
-  const data = Buffer.alloc(width * height * 3);
+  const channels = 3;
+  const data = Buffer.alloc(width * height * channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const h = Math.imul(x * 73856093 ^ y * 19349663 ^ seed * 83492791, 2654435761) >>> 24;
+      const i = (y * width + x) * channels;
+      const h = Math.imul((x * 73856093) ^ (y * 19349663) ^ (seed * 83492791), 2654435761) >>> 24;
       data[i] = (x * 255) / Math.max(1, width - 1);
       data[i + 1] = (y * 255) / Math.max(1, height - 1);
       data[i + 2] = h;
     }
   }
-  return { width, height, channels: 3, data };
+  return { width, height, channels, data };
 }
 
 /** Writes pixels in memory to a PNG (via `vips rawload`), for tools that need a file. */
@@ -102,7 +104,24 @@ export async function buildPyramidalTiff(src: SlideSource, outPath: string, opts
   } finally {
     if (input !== src) await rm(input, { force: true });
   }
+  if ((opts.compression ?? 'deflate') !== 'jpeg') await dropLevelsSmallerThanATile(outPath, opts.tileSize ?? 256);
   return outPath;
+}
+
+/**
+ * OpenSlide 3.4.1 decodes non-JPEG tiles with libtiff's TIFFReadRGBATile, which on Debian 12's
+ * libtiff 4.5 returns uninitialised pixels for a level narrower or shorter than one tile ("Raster
+ * width ... adapted"). vips' pyramid always ends with such a level, so lossless slides keep only
+ * the levels at least one tile in both directions (level 0 is always kept).
+ */
+async function dropLevelsSmallerThanATile(path: string, tile: number): Promise<void> {
+  const { stdout } = await run('tiffinfo', [path]);
+  const sizes = [...stdout.matchAll(/Image Width: (\d+) Image Length: (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  const keep = sizes.map((_, i) => i).filter((i) => i === 0 || (sizes[i]![0] >= tile && sizes[i]![1] >= tile));
+  if (keep.length === sizes.length) return;
+  const tmp = `${path}.levels.tif`;
+  await run('tiffcp', [`${path},${keep.join(',')}`, tmp]);
+  await rename(tmp, path);
 }
 
 /**
@@ -132,8 +151,9 @@ export async function buildLargeTiff(
   down: number,
   opts: PyramidOptions = {},
 ): Promise<string> {
-  const target = `${outPath}[${tiffsaveOptions({ compression: 'jpeg', ...opts })}]`;
-  await vips('replicate', src, target, String(across), String(down));
+  const save = { compression: 'jpeg', ...opts } as const;
+  await vips('replicate', src, `${outPath}[${tiffsaveOptions(save)}]`, String(across), String(down));
+  if (save.compression !== 'jpeg') await dropLevelsSmallerThanATile(outPath, save.tileSize ?? 256);
   return outPath;
 }
 
@@ -145,6 +165,21 @@ export function realFieldImage(dataDir: string): string | undefined {
     .filter((n) => n.endsWith('.jpg'))
     .sort()[0];
   return first === undefined ? undefined : join(dir, first);
+}
+
+/** Decodes an image file (PNG, JPEG, ...) to its raw pixels (`vips rawsave`), e.g. to compare against a read. */
+export async function loadRaw(path: string): Promise<RawImage> {
+  const { width, height } = await imageSize(path);
+  const rawPath = join(tmpdir(), `marrowscope-raw-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.raw`);
+  try {
+    await vips('rawsave', path, rawPath);
+    const data = await readFile(rawPath);
+    const channels = data.length / (width * height);
+    if (channels !== 3 && channels !== 4) throw new Error(`${path}: expected 8-bit RGB or RGBA, got ${channels} bytes per pixel`);
+    return { width, height, channels, data };
+  } finally {
+    await rm(rawPath, { force: true });
+  }
 }
 
 /** Width and height of an image file, from `vipsheader`. */
