@@ -6,6 +6,7 @@ import type { CliCommand } from './CliContext.js';
  */
 export const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   version: () => import('./commands/version.js'),
+  serve: () => import('./commands/serve.js'),
   info: () => import('./commands/info.js'),
   region: () => import('./commands/region.js'),
 };
