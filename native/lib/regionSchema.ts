@@ -27,6 +27,7 @@ export function regionSchema(levelCount: number) {
     })
     .refine((r) => r.width * r.height * 4 <= MAX_REGION_BYTES, {
       error: `Expected width × height × 4 ≤ ${MAX_REGION_BYTES} bytes (256 MiB); read smaller regions`,
+      path: ['width'],
     });
 }
 

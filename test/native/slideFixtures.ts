@@ -7,6 +7,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { AppError } from '../../electron/shared/errors/AppError.js';
 import type { ErrorCode } from '../../electron/shared/errors/ErrorCode.js';
 import { sharedDataDir } from '../../electron/core/paths.js';
@@ -126,4 +128,10 @@ export function firstDifference(a: Buffer, b: Buffer): string | undefined {
   if (a.length !== b.length) return `lengths differ: ${a.length} vs ${b.length}`;
   const i = a.findIndex((v, k) => v !== b[k]);
   return i < 0 ? undefined : `pixel ${Math.floor(i / 4)} channel ${i % 4}: ${a[i]} vs ${b[i]}`;
+}
+
+/** Forces a full garbage collection (test-only: enables --expose-gc at run time). */
+export function forceGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
