@@ -44,3 +44,5 @@ if [ ! -f native/build/Release/openslide_addon.node ] || [ -n "$(find native/src
 fi
 echo "setup: compiling TypeScript"
 npm run --silent build:ts
+echo "setup: building the renderer (renderer/dist)"
+npm run --silent build:renderer

@@ -1,0 +1,195 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { pixelUrl } from '../api';
+import { useAppStore } from '../state/useAppStore';
+import { useReviewStore } from '../state/useReviewStore';
+import { colorOf } from './classColors';
+import { galleryModel, verticalNeighbour, type GalleryModel } from './galleryModel';
+
+const TILE_W = 108;
+const CELL_ROW_H = 128;
+const HEADER_H = 36;
+/** MIME type of dragged cells (JSON array of cell ids). */
+export const CELL_DRAG_TYPE = 'application/x-marrowscope-cells';
+
+/**
+ * The per-class galleries (or the uncertain-first queue): only the rows in view are in the DOM, so
+ * thousands of cells scroll smoothly. Keyboard: arrows move, Shift+arrows extend, Space toggles,
+ * Ctrl+A selects the class; the review screen handles class hotkeys.
+ */
+export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
+  const { cells, mode, selection, focusId, focus, loading, revision } = useReviewStore();
+  const taxonomy = useAppStore((s) => s.taxonomy);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(800);
+  const anchor = useRef<string | null>(null);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    setWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+
+  const columns = Math.max(1, Math.floor((width - 16) / TILE_W));
+  const model = useMemo(() => galleryModel(cells, mode, taxonomy, columns), [cells, mode, taxonomy, columns]);
+  useEffect(() => onModel(model), [model, onModel]);
+
+  const virtualizer = useVirtualizer({
+    count: model.rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => (model.rows[i]!.kind === 'header' ? HEADER_H : CELL_ROW_H),
+    overscan: 4,
+    getItemKey: (i) => model.rows[i]!.key,
+  });
+
+  useEffect(() => {
+    const pos = focusId ? model.position.get(focusId) : undefined;
+    if (pos) virtualizer.scrollToIndex(pos.row, { align: 'auto' });
+  }, [focusId, model, virtualizer]);
+
+  const rangeTo = (target: string): string[] => {
+    const a = model.position.get(anchor.current ?? target)?.index ?? 0;
+    const b = model.position.get(target)?.index ?? 0;
+    return model.order.slice(Math.min(a, b), Math.max(a, b) + 1) as string[];
+  };
+
+  const move = (target: string | null | undefined, extend: boolean) => {
+    if (!target) return;
+    if (extend) focus(target, { range: rangeTo(target) });
+    else {
+      anchor.current = target;
+      focus(target);
+    }
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const cur = focusId ?? model.order[0];
+    if (!cur) return;
+    const idx = model.position.get(cur)?.index ?? 0;
+    switch (e.key) {
+      case 'ArrowRight':
+        move(model.order[idx + 1], e.shiftKey);
+        break;
+      case 'ArrowLeft':
+        move(model.order[idx - 1], e.shiftKey);
+        break;
+      case 'ArrowDown':
+        move(verticalNeighbour(model, cur, 1), e.shiftKey);
+        break;
+      case 'ArrowUp':
+        move(verticalNeighbour(model, cur, -1), e.shiftKey);
+        break;
+      case 'Home':
+        move(model.order[0], e.shiftKey);
+        break;
+      case 'End':
+        move(model.order[model.order.length - 1], e.shiftKey);
+        break;
+      case ' ':
+        focus(cur, { toggle: true });
+        break;
+      case 'a':
+        if (!(e.ctrlKey || e.metaKey)) return;
+        {
+          const code = cells.find((c) => c.cellId === cur)?.currentCode;
+          const ids = model.order.filter((id) => mode === 'uncertain-first' || cells.find((c) => c.cellId === id)?.currentCode === code);
+          focus(cur, { range: ids });
+        }
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const focusedName = focusId ? `cell-${focusId}` : undefined;
+
+  return (
+    <div
+      ref={scrollRef}
+      className="gallery"
+      role="listbox"
+      aria-label={mode === 'by-class' ? 'Cell galleries by class' : 'Cells, most uncertain first'}
+      aria-multiselectable="true"
+      aria-activedescendant={focusedName}
+      aria-busy={loading}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-testid="gallery"
+      data-revision={revision}
+      data-count={cells.length}
+    >
+      {!loading && cells.length === 0 && <p className="empty">No cells match the filters.</p>}
+      <div className="gallery-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const row = model.rows[v.index]!;
+          return (
+            <div key={v.key} className="gallery-row" style={{ transform: `translateY(${v.start}px)`, height: `${v.size}px` }}>
+              {row.kind === 'header' ? (
+                <div className="gallery-header" role="presentation">
+                  {row.code && <span className="swatch" style={{ background: colorOf(taxonomy, row.code) }} aria-hidden="true" />}
+                  <strong>{row.title}</strong>
+                  {row.code && <span className="code">{row.code}</span>}
+                  <span className="muted">{row.count.toLocaleString()}</span>
+                  {row.code && taxonomy.find((t) => t.code === row.code)?.hotkey && <kbd>{taxonomy.find((t) => t.code === row.code)!.hotkey!.toUpperCase()}</kbd>}
+                </div>
+              ) : (
+                row.cells.map((c) => {
+                  const selected = selection.has(c.cellId);
+                  const focused = c.cellId === focusId;
+                  return (
+                    <div
+                      key={c.cellId}
+                      id={`cell-${c.cellId}`}
+                      role="option"
+                      aria-selected={selected || focused}
+                      aria-label={`${c.currentCode}${c.currentCode !== c.predictedCode ? ` (model: ${c.predictedCode})` : ''}, uncertainty ${Math.round(c.uncertainty * 100)}%${c.reviewed ? ', reviewed' : ''}`}
+                      className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${c.reviewed ? ' tile-reviewed' : ''}`}
+                      data-cell-id={c.cellId}
+                      data-code={c.currentCode}
+                      draggable
+                      onDragStart={(e) => {
+                        const ids = selection.has(c.cellId) ? [...selection] : [c.cellId];
+                        e.dataTransfer.setData(CELL_DRAG_TYPE, JSON.stringify(ids));
+                        e.dataTransfer.effectAllowed = 'move';
+                      }}
+                      onClick={(e) => {
+                        if (e.shiftKey) focus(c.cellId, { range: rangeTo(c.cellId) });
+                        else if (e.ctrlKey || e.metaKey) focus(c.cellId, { toggle: true });
+                        else {
+                          anchor.current = c.cellId;
+                          focus(c.cellId);
+                        }
+                        scrollRef.current?.focus({ preventScroll: true });
+                      }}
+                    >
+                      <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} loading="lazy" decoding="async" />
+                      <div className="tile-caption">
+                        <span className="tile-code" style={{ borderColor: colorOf(taxonomy, c.currentCode) }}>
+                          {c.currentCode}
+                        </span>
+                        <span className="tile-unc" title="Ensemble uncertainty">
+                          <span className="unc-bar">
+                            <span style={{ width: `${Math.round(c.uncertainty * 100)}%` }} />
+                          </span>
+                        </span>
+                        {c.reviewed && (
+                          <span className="tile-mark" title={c.lastAction ?? 'reviewed'} aria-hidden="true">
+                            {c.lastAction === 'confirm' ? '✓' : c.lastAction === 'defer' ? '?' : '✎'}
+                          </span>
+                        )}
+                      </div>
+                    </div>
+                  );
+                })
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+import { create } from 'zustand';
+import type { CellDetail, CellSummary, ReviewResult } from '../../../electron/shared/api/views.js';
+import type { Result } from '../../../electron/shared/errors/Result.js';
+import { api } from '../api';
+import { NOTICES } from '../errors/messages';
+import { useAppStore } from './useAppStore';
+import { useDifferentialStore } from './useDifferentialStore';
+
+/** Which cells the galleries show. */
+export interface ReviewFilters {
+  /** Current-label codes to show; empty = every class. */
+  readonly codes: readonly string[];
+  readonly reviewed: 'any' | 'reviewed' | 'unreviewed';
+  /** Normalised-entropy range, 0..1. */
+  readonly uncertaintyMin: number;
+  readonly uncertaintyMax: number;
+}
+
+/** Galleries per class, or one queue with the most uncertain cells first. */
+export type ReviewMode = 'by-class' | 'uncertain-first';
+
+interface ReviewState {
+  runId: string | null;
+  cells: readonly CellSummary[];
+  countsByCode: Readonly<Record<string, number>>;
+  total: number;
+  loading: boolean;
+  filters: ReviewFilters;
+  mode: ReviewMode;
+  selection: ReadonlySet<string>;
+  focusId: string | null;
+  detail: CellDetail | null;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Review writes in flight (they run one after another, in keystroke order). */
+  pending: number;
+  /** Bumped after every applied write (a render signal for tests). */
+  revision: number;
+  load(runId: string): Promise<void>;
+  reload(): Promise<void>;
+  setFilters(patch: Partial<ReviewFilters>): void;
+  setMode(mode: ReviewMode): void;
+  focus(cellId: string | null, how?: { toggle?: boolean; range?: readonly string[] }): void;
+  selectOnly(cellIds: readonly string[]): void;
+  /** Targets of an action: the selection, else the focused cell. */
+  targets(): string[];
+  reclassify(code: string, cellIds?: readonly string[], nextFocus?: string | null): Promise<void>;
+  confirm(cellIds?: readonly string[], nextFocus?: string | null): Promise<void>;
+  defer(cellIds?: readonly string[], nextFocus?: string | null): Promise<void>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+}
+
+export const DEFAULT_FILTERS: ReviewFilters = { codes: [], reviewed: 'any', uncertaintyMin: 0, uncertaintyMax: 1 };
+
+const PAGE = 5000;
+let writes: Promise<void> = Promise.resolve();
+let detailSeq = 0;
+
+/** The cells under review, the selection, and every review action (stored first, then shown). */
+export const useReviewStore = create<ReviewState>((set, get) => {
+  const matches = (c: CellSummary): boolean => {
+    const f = get().filters;
+    if (f.codes.length && !f.codes.includes(c.currentCode)) return false;
+    if (f.reviewed === 'reviewed' && !c.reviewed) return false;
+    if (f.reviewed === 'unreviewed' && c.reviewed) return false;
+    return c.uncertainty >= f.uncertaintyMin && c.uncertainty <= f.uncertaintyMax;
+  };
+
+  /** Applies what the database now holds for the changed cells; never a guess. */
+  const apply = (result: ReviewResult, nextFocus: string | null | undefined): void => {
+    const byId = new Map(result.changed.map((c) => [c.cellId, c]));
+    const counts: Record<string, number> = { ...get().countsByCode };
+    const cells: CellSummary[] = [];
+    for (const c of get().cells) {
+      const now = byId.get(c.cellId);
+      if (!now) {
+        cells.push(c);
+        continue;
+      }
+      if (now.currentCode !== c.currentCode) {
+        counts[c.currentCode] = Math.max(0, (counts[c.currentCode] ?? 0) - 1);
+        counts[now.currentCode] = (counts[now.currentCode] ?? 0) + 1;
+      }
+      if (matches(now)) cells.push(now);
+    }
+    const focusId = nextFocus !== undefined ? nextFocus : get().focusId;
+    set((s) => ({
+      cells,
+      countsByCode: counts,
+      total: cells.length,
+      canUndo: result.canUndo,
+      canRedo: result.canRedo,
+      selection: new Set(),
+      focusId: focusId && cells.some((c) => c.cellId === focusId) ? focusId : (cells[0]?.cellId ?? null),
+      revision: s.revision + 1,
+    }));
+    void loadDetail(get().focusId);
+    void useDifferentialStore.getState().refresh(get().runId);
+  };
+
+  const write = (call: () => Promise<Result<ReviewResult>>, nextFocus?: string | null): Promise<void> => {
+    set((s) => ({ pending: s.pending + 1 }));
+    writes = writes.then(async () => {
+      const r = await call();
+      set((s) => ({ pending: s.pending - 1 }));
+      if (!r.ok) return useAppStore.getState().showError(r.error);
+      apply(r.value, nextFocus);
+    });
+    return writes;
+  };
+
+  const loadDetail = async (cellId: string | null): Promise<void> => {
+    const seq = ++detailSeq;
+    if (!cellId) return set({ detail: null });
+    const r = await api.getCell({ cellId });
+    if (seq !== detailSeq) return;
+    if (!r.ok) return useAppStore.getState().showError(r.error);
+    set({ detail: r.value });
+  };
+
+  const withTargets = (ids: readonly string[] | undefined, fn: (ids: string[]) => Promise<void>): Promise<void> => {
+    const list = ids ? [...ids] : get().targets();
+    if (list.length === 0) {
+      useAppStore.getState().showInfo(NOTICES.nothingSelected);
+      return Promise.resolve();
+    }
+    return fn(list);
+  };
+
+  return {
+    runId: null,
+    cells: [],
+    countsByCode: {},
+    total: 0,
+    loading: false,
+    filters: DEFAULT_FILTERS,
+    mode: 'by-class',
+    selection: new Set(),
+    focusId: null,
+    detail: null,
+    canUndo: false,
+    canRedo: false,
+    pending: 0,
+    revision: 0,
+    async load(runId) {
+      if (get().runId !== runId) set({ runId, selection: new Set(), focusId: null, detail: null, cells: [] });
+      await get().reload();
+    },
+    async reload() {
+      const runId = get().runId;
+      if (!runId) return;
+      set({ loading: true });
+      const f = get().filters;
+      const cells: CellSummary[] = [];
+      let counts: Record<string, number> = {};
+      for (let offset = 0; ; offset += PAGE) {
+        const r = await api.listCells({
+          runId,
+          filters: {
+            ...(f.codes.length ? { codes: [...f.codes] } : {}),
+            reviewed: f.reviewed,
+            uncertainty: { min: f.uncertaintyMin, max: f.uncertaintyMax },
+          },
+          order: 'uncertain-first',
+          limit: PAGE,
+          offset,
+        });
+        if (!r.ok) {
+          set({ loading: false });
+          return useAppStore.getState().showError(r.error);
+        }
+        cells.push(...r.value.cells);
+        counts = { ...r.value.countsByCode };
+        if (cells.length >= r.value.total || r.value.cells.length === 0) break;
+      }
+      if (get().runId !== runId) return;
+      const focusId = get().focusId && cells.some((c) => c.cellId === get().focusId) ? get().focusId : (cells[0]?.cellId ?? null);
+      set((s) => ({ cells, countsByCode: counts, total: cells.length, loading: false, focusId, revision: s.revision + 1 }));
+      void loadDetail(focusId);
+      await useDifferentialStore.getState().refresh(runId);
+      const d = useDifferentialStore.getState().view;
+      if (d) set({ canUndo: d.canUndo, canRedo: d.canRedo });
+    },
+    setFilters(patch) {
+      set((s) => ({ filters: { ...s.filters, ...patch } }));
+      void get().reload();
+    },
+    setMode: (mode) => set({ mode }),
+    focus(cellId, how = {}) {
+      if (how.range) {
+        set({ focusId: cellId, selection: new Set(how.range) });
+      } else if (how.toggle && cellId) {
+        const selection = new Set(get().selection);
+        if (selection.has(cellId)) selection.delete(cellId);
+        else selection.add(cellId);
+        set({ focusId: cellId, selection });
+      } else {
+        set({ focusId: cellId, selection: new Set() });
+      }
+      void loadDetail(cellId);
+    },
+    selectOnly: (cellIds) => set({ selection: new Set(cellIds) }),
+    targets() {
+      const { selection, focusId } = get();
+      if (selection.size) return [...selection];
+      return focusId ? [focusId] : [];
+    },
+    reclassify: (code, ids, nextFocus) =>
+      withTargets(ids, (cellIds) => write(() => api.reclassify({ runId: get().runId!, cellIds, code }), nextFocus)),
+    confirm: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.confirm({ runId: get().runId!, cellIds }), nextFocus)),
+    defer: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.defer({ runId: get().runId!, cellIds }), nextFocus)),
+    // Undo/redo may bring back cells the current filters had dropped: re-read the list after them.
+    undo: () => (get().runId ? write(() => api.undo({ runId: get().runId! })).then(() => get().reload()) : Promise.resolve()),
+    redo: () => (get().runId ? write(() => api.redo({ runId: get().runId! })).then(() => get().reload()) : Promise.resolve()),
+  };
+});
