@@ -28,3 +28,47 @@ export interface Roi {
   /** True when part of the drawn shape lay outside the slide and was cut off at its edge. */
   readonly clipped: boolean;
 }
+
+/** Suitability of a candidate region for counting, each component 0..1 (1 = best); `total` is their product. */
+export interface RegionScores {
+  /** Smear rather than empty glass. */
+  readonly coverage: number;
+  /** Enough nucleated cells per area (dark-purple nuclei counted as connected components). */
+  readonly cellularity: number;
+  /** Cells lie apart: not a thick particle or clot (dark, overlapping, clumped nuclei). */
+  readonly separation: number;
+  /** Not blood only: nuclei rather than red cells dominate the stained area. */
+  readonly nonBlood: number;
+  /** Sharp: variance of the Laplacian at full resolution, relative to the slide's best candidates. */
+  readonly focus: number;
+  readonly total: number;
+}
+
+/** What the scores were computed from, in µm-based units so they compare across scanners. */
+export interface RegionMeasurements {
+  /** Fractions of the region's area (at the analysis resolution). */
+  readonly glassFraction: number;
+  readonly nuclearFraction: number;
+  readonly darkFraction: number;
+  readonly redCellFraction: number;
+  /** Nuclear components (≥ the minimum nucleus area), clumps counted by area. */
+  readonly nucleatedCells: number;
+  readonly nucleatedPer10kUm2: number;
+  /** Share of nuclear area in components larger than a single nucleus. */
+  readonly clumpedNuclearFraction: number;
+  /** Variance of the Laplacian of the full-resolution grey sample, or null when focus was not checked. */
+  readonly laplacianVariance: number | null;
+}
+
+/** An automatically proposed region: a tile in level-0 px with the scores that put it there and why. */
+export interface RegionProposal {
+  /** `proposal-<rank>`. */
+  readonly id: string;
+  /** 1 = best. */
+  readonly rank: number;
+  readonly rect: Rect;
+  readonly scores: RegionScores;
+  readonly measurements: RegionMeasurements;
+  /** One short human-readable line, e.g. "14.2 nucleated cells per 10,000 µm², well separated, in focus". */
+  readonly reason: string;
+}
