@@ -6,7 +6,11 @@ import type { CliCommand } from './CliContext.js';
  */
 export const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   version: () => import('./commands/version.js'),
+  detect: () => import('./commands/detect.js'),
   serve: () => import('./commands/serve.js'),
+  classify: () => import('./commands/classify.js'),
+  evaluate: () => import('./commands/evaluate.js'),
   info: () => import('./commands/info.js'),
   region: () => import('./commands/region.js'),
+  analyze: () => import('./commands/analyze.js'),
 };

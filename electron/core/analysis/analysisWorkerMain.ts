@@ -1,0 +1,55 @@
+/**
+ * The analysis worker (worker_threads): slide reads, detection (OpenCV/WASM), crops and ONNX
+ * inference all run here, never on the host's thread. It only computes; the host is the single
+ * writer of the case file and commits each region it receives in one transaction.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSlide } from '../../../native/lib/index.js';
+import type { OpenSlideHandle } from '../../../native/lib/types.js';
+import { toErrorInfo } from '../../shared/errors/AppError.js';
+import { RomanowskyCellDetector } from '../detect/RomanowskyCellDetector.js';
+import { Ensemble } from '../infer/Ensemble.js';
+import type { AnalysisWorkerEvent, AnalysisWorkerInit } from './analysisProtocol.js';
+import { analyzeRegion, type RegionTimings } from './analyzeRegion.js';
+
+const port = parentPort;
+if (!port) throw new Error('analysisWorkerMain must run as a worker thread');
+const init = workerData as AnalysisWorkerInit;
+
+function post(event: AnalysisWorkerEvent): void {
+  // Crops travel as copies: they are small, and transferring would detach buffers still referenced.
+  port!.postMessage(event);
+}
+
+async function run(): Promise<void> {
+  let slide: OpenSlideHandle | undefined;
+  let ensemble: Ensemble | undefined;
+  try {
+    slide = await openSlide(init.slidePath);
+    ensemble = await Ensemble.load(init.manifestPath, {
+      ...(init.providers ? { providers: init.providers } : {}),
+      ...(init.intraOpThreads ? { intraOpThreads: init.intraOpThreads } : {}),
+    });
+    const detector = new RomanowskyCellDetector();
+    post({ type: 'ready', provider: ensemble.info.provider, detector: detector.name, memberCount: ensemble.info.members });
+    const deps = { slide, slideMpp: init.slideMpp, detector, classifier: ensemble, input: ensemble.info.input };
+    let budget = init.cellBudget;
+    for (const region of init.regions) {
+      if (budget !== null && budget <= 0) break;
+      const timings: RegionTimings = { read: 0, detect: 0, crop: 0, classify: 0 };
+      let cells = await analyzeRegion(deps, region, timings);
+      const truncated = budget !== null && cells.length > budget;
+      if (truncated) cells = cells.slice(0, budget!);
+      if (budget !== null) budget -= cells.length;
+      post({ type: 'region', regionId: region.id, cells, truncated, timings });
+    }
+    post({ type: 'done' });
+  } catch (err) {
+    post({ type: 'error', error: toErrorInfo(err) });
+  } finally {
+    await ensemble?.release();
+    slide?.close();
+  }
+}
+
+void run();
