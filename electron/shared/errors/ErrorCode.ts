@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'REPORT_SIGNED',
   'NATIVE_ADDON_MISSING',
   'INTERNAL',
+  'INFERENCE_FAILED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
