@@ -19,7 +19,7 @@ const CHUNK = 4096;
 /**
  * Reads a level-0 rectangle at `downsample` level-0 px per output px: from the best pyramid level
  * (OpenSlide's choice, never finer than needed), then resized with sharp to the exact size.
- * Large areas are read in chunks and stitched. Areas past the slide edge come back transparent.
+ * Large areas are read in chunks, each shrunk before the next is read. Areas past the slide edge come back transparent.
  */
 export async function readScaled(
   slide: SlideReader,
@@ -32,26 +32,38 @@ export async function readScaled(
   const levelDs = slide.levels[level]?.downsample ?? 1;
   const w = Math.max(1, Math.ceil(rect.width / levelDs));
   const h = Math.max(1, Math.ceil(rect.height / levelDs));
+  const region = (cx: number, cy: number, cw: number, ch: number) =>
+    slide.readRegion({ x: Math.round(rect.x + cx * levelDs), y: Math.round(rect.y + cy * levelDs), level, width: cw, height: ch });
   let data: Buffer;
   if (w <= CHUNK && h <= CHUNK) {
-    data = (await slide.readRegion({ x: Math.round(rect.x), y: Math.round(rect.y), level, width: w, height: h })).data;
+    data = await resizeRgba((await region(0, 0, w, h)).data, w, h, outW, outH);
   } else {
-    data = Buffer.alloc(w * h * 4);
+    // Shrink each chunk to its share of the output before the next read, so memory stays at one
+    // chunk plus the output even for a level-0-only slide of 100,000 px a side.
+    data = Buffer.alloc(outW * outH * 4);
+    const fx = outW / w;
+    const fy = outH / h;
     for (let cy = 0; cy < h; cy += CHUNK) {
       for (let cx = 0; cx < w; cx += CHUNK) {
         const cw = Math.min(CHUNK, w - cx);
         const ch = Math.min(CHUNK, h - cy);
-        const part = await slide.readRegion({ x: Math.round(rect.x + cx * levelDs), y: Math.round(rect.y + cy * levelDs), level, width: cw, height: ch });
-        for (let r = 0; r < ch; r++) part.data.copy(data, ((cy + r) * w + cx) * 4, r * cw * 4, (r + 1) * cw * 4);
+        const ox = Math.round(cx * fx);
+        const oy = Math.round(cy * fy);
+        const ow = Math.round((cx + cw) * fx) - ox;
+        const oh = Math.round((cy + ch) * fy) - oy;
+        if (ow <= 0 || oh <= 0) continue;
+        const part = await resizeRgba((await region(cx, cy, cw, ch)).data, cw, ch, ow, oh);
+        for (let r = 0; r < oh; r++) part.copy(data, ((oy + r) * outW + ox) * 4, r * ow * 4, (r + 1) * ow * 4);
       }
     }
   }
-  if (w !== outW || h !== outH) {
-    // Transparent pixels past the edge are averaged in as transparent, so they stay recognisable as "no slide".
-    data = await sharp(data, { raw: { width: w, height: h, channels: 4 } })
-      .resize(outW, outH, { fit: 'fill', kernel: 'linear' })
-      .raw()
-      .toBuffer();
-  }
   return { width: outW, height: outH, data, downsampleX: rect.width / outW, downsampleY: rect.height / outH };
+}
+
+async function resizeRgba(data: Buffer, width: number, height: number, outW: number, outH: number): Promise<Buffer> {
+  if (width === outW && height === outH) return data;
+  return sharp(data, { raw: { width, height, channels: 4 } })
+    .resize(outW, outH, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
 }
