@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'NATIVE_ADDON_MISSING',
   'INTERNAL',
   'INFERENCE_FAILED',
+  'STORE_VERSION_UNSUPPORTED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

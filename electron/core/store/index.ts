@@ -1,0 +1,20 @@
+/** The case store: one SQLite case file per case; SQL lives only in this folder. */
+export { openCaseStore, CASE_FILE_APPLICATION_ID } from './openCaseStore.js';
+export type { OpenCaseStoreOptions } from './openCaseStore.js';
+export { CaseStore } from './CaseStore.js';
+export { SlideRepository } from './SlideRepository.js';
+export type { NewSlide, SlideRecord } from './SlideRepository.js';
+export { AnalysisRunRepository } from './AnalysisRunRepository.js';
+export type { AnalysisRunRecord, AnalysisRunStatus, NewAnalysisRun } from './AnalysisRunRepository.js';
+export { RegionRepository, boundsOf } from './RegionRepository.js';
+export type { GeoJsonPolygon, NewRegion, RegionRecord } from './RegionRepository.js';
+export { CellRepository } from './CellRepository.js';
+export type { CellRecord, CellSummary, NewCell, UncertaintyMetric } from './CellRepository.js';
+export { ReviewRepository } from './ReviewRepository.js';
+export type { CurrentLabel, ReviewAction, ReviewBatch, ReviewDecision } from './ReviewRepository.js';
+export { AuditLog } from './AuditLog.js';
+export type { AuditEntry, AuditEvent } from './AuditLog.js';
+export { verifyAuditChain } from './verifyAuditChain.js';
+export type { AuditVerification } from './verifyAuditChain.js';
+export { auditHash, GENESIS_HASH } from './auditHash.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';

@@ -1,0 +1,11 @@
+import type { Migration } from './Migration.js';
+import { migration001 } from './001-initial.js';
+import { migration002 } from './002-cell-rtree.js';
+
+/** Every migration, in order; the last one's version is the schema this build writes. */
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+
+/** The newest schema version this build knows (PRAGMA user_version after all migrations). */
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export type { Migration } from './Migration.js';
