@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import { defaultManifestPath } from '../../core/paths.js';
 import { classifyImageFiles } from '../../core/infer/classifyImageFiles.js';
 import { csvLine } from '../../core/infer/csv.js';
@@ -43,8 +43,16 @@ const classify: CliCommand = {
     const mpp = numberOption(values.mpp, 'mpp', { min: Number.MIN_VALUE });
     if (positionals.length === 0) throw new AppError('VALIDATION_FAILED', 'Expected at least one image file or folder');
     const files = await listImageFiles(positionals);
-    const { worker, batch } = await startEngine(values);
-    const out = values.out ? createWriteStream(values.out) : ctx.stdout;
+    const file = values.out
+      ? await open(values.out, 'w').catch((err: Error) => {
+          throw new AppError('VALIDATION_FAILED', `Cannot write --out ${values.out}: ${err.message}`);
+        })
+      : undefined;
+    const { worker, batch } = await startEngine(values).catch(async (err: unknown) => {
+      await file?.close();
+      throw err;
+    });
+    const out = file ? file.createWriteStream() : ctx.stdout;
     const started = performance.now();
     let classified = 0;
     const failed: Record<string, number> = {};
@@ -69,9 +77,9 @@ const classify: CliCommand = {
       }
     } finally {
       await worker.terminate();
-      if (out !== ctx.stdout) {
-        (out as ReturnType<typeof createWriteStream>).end();
-        await once(out, 'finish');
+      if (file) {
+        out.end();
+        await once(out, 'close');
       }
     }
     const summary = {

@@ -24,6 +24,11 @@ export interface SessionOptions {
   readonly intraOpThreads?: number;
   /** Graph optimisation level. Default 'all'. */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Whether idle intra-op threads spin-wait for work (onnxruntime's default, true). Spinning wins on
+   * an idle machine and loses badly when other work (detection, tile decoding) shares the cores.
+   */
+  readonly allowSpinning?: boolean;
 }
 
 /** A provider that was tried and failed to create the session, and why. */
@@ -72,6 +77,7 @@ export async function createSession(model: Uint8Array | string, options: Session
       executionProviders: [provider],
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
+      ...(options.allowSpinning !== undefined ? { extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } } } : {}),
     };
     try {
       const session =
