@@ -1,7 +1,8 @@
 import { AppError } from '../../electron/shared/errors/AppError.js';
 import { validate } from '../../electron/shared/errors/validate.js';
 import type { NativeOpenResult, NativeSlideHandle, OpenslideAddon } from './loadAddon.js';
-import { downsampleSchema, nonEmptyString, regionSchema } from './regionSchema.js';
+import { downsampleRgba } from './downsampleRgba.js';
+import { downsampleSchema, MAX_REGION_BYTES, nonEmptyString, regionSchema } from './regionSchema.js';
 import { toAppError } from './toAppError.js';
 import type { AssociatedImageInfo, LevelInfo, OpenSlideHandle, RegionRead, RgbaImage } from './types.js';
 
@@ -14,17 +15,23 @@ export class OpenSlideFile implements OpenSlideHandle {
   readonly associatedImageNames: readonly string[];
   readonly #addon: OpenslideAddon;
   readonly #handle: NativeSlideHandle;
+  readonly resampledLevels: readonly number[];
   readonly #schema: ReturnType<typeof regionSchema>;
+  /** Levels [0, #readable) are read by OpenSlide; the rest are resampled from the last of those. */
+  readonly #readable: number;
 
   constructor(
     addon: OpenslideAddon,
     readonly path: string,
     opened: NativeOpenResult,
+    readableLevels: number,
   ) {
     this.#addon = addon;
     this.#handle = opened.handle;
     this.vendor = opened.vendor;
     this.levels = Object.freeze(opened.levels.map((l) => Object.freeze({ ...l })));
+    this.#readable = Math.max(1, Math.min(readableLevels, this.levels.length));
+    this.resampledLevels = Object.freeze(this.levels.map((_, i) => i).filter((i) => i >= this.#readable));
     this.properties = Object.freeze({ ...opened.properties });
     this.associatedImages = Object.freeze(opened.associatedImages.map((a) => Object.freeze({ ...a })));
     this.associatedImageNames = Object.freeze(opened.associatedImages.map((a) => a.name));
@@ -45,11 +52,26 @@ export class OpenSlideFile implements OpenSlideHandle {
     this.#assertOpen();
     const r = validate(this.#schema, request, 'region');
     try {
-      const data = await this.#addon.readRegion(this.#handle, r.x, r.y, r.level, r.width, r.height);
-      return { width: r.width, height: r.height, data };
+      if (r.level < this.#readable) {
+        return { width: r.width, height: r.height, data: await this.#addon.readRegion(this.#handle, r.x, r.y, r.level, r.width, r.height) };
+      }
+      return await this.#readResampled(r);
     } catch (err) {
       throw toAppError(err, `Reading region (${r.x}, ${r.y}) ${r.width}×${r.height} at level ${r.level} of ${this.path}`);
     }
+  }
+
+  /** A level OpenSlide 3.4.1 cannot decode (see readableLevelCount), made from the smallest level it can. */
+  async #readResampled(r: RegionRead): Promise<RgbaImage> {
+    const source = this.#readable - 1;
+    const ratio = this.levels[r.level]!.downsample / this.levels[source]!.downsample;
+    const sw = Math.ceil(r.width * ratio);
+    const sh = Math.ceil(r.height * ratio);
+    if (sw * sh * 4 > MAX_REGION_BYTES) {
+      throw new AppError('VALIDATION_FAILED', `Expected a smaller region at level ${r.level}: it is resampled from level ${source} and would need ${sw}×${sh} pixels`);
+    }
+    const src = await this.#addon.readRegion(this.#handle, r.x, r.y, source, sw, sh);
+    return { width: r.width, height: r.height, data: downsampleRgba(src, sw, sh, r.width, r.height, ratio) };
   }
 
   async readAssociatedImage(name: string): Promise<RgbaImage> {

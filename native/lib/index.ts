@@ -9,7 +9,7 @@ import { validate } from '../../electron/shared/errors/validate.js';
 import { loadAddon } from './loadAddon.js';
 import { OpenSlideFile } from './OpenSlideFile.js';
 import { nonEmptyString } from './regionSchema.js';
-import { tiffDamage } from './tiffDamage.js';
+import { readableLevelCount, readTiffLayout } from './tiffLayout.js';
 import { toAppError } from './toAppError.js';
 import type { OpenSlideHandle } from './types.js';
 
@@ -25,18 +25,21 @@ export async function openSlide(path: string): Promise<OpenSlideHandle> {
   validate(nonEmptyString, path, 'slide.path');
   const addon = loadAddon();
   await checkFile(path);
+  let opened;
   try {
-    return new OpenSlideFile(addon, path, await addon.open(path));
+    opened = await addon.open(path);
   } catch (err) {
     const e = toAppError(err);
     if (e.code !== 'SLIDE_UNSUPPORTED_FORMAT') throw e;
-    const damage = await tiffDamage(path);
+    const damage = (await readTiffLayout(path))?.damage;
     if (damage) throw new AppError('SLIDE_READ_FAILED', `Cannot open ${path}: ${damage}`, { cause: err });
     if (extname(path).toLowerCase() === '.dcm' && addon.version().startsWith('3.')) {
       throw new AppError(e.code, `${e.message} (DICOM needs OpenSlide 4.0 or newer; this is ${addon.version()})`, { cause: err });
     }
     throw e;
   }
+  const layout = await readTiffLayout(path).catch(() => undefined);
+  return new OpenSlideFile(addon, path, opened, layout ? readableLevelCount(layout, opened.levels) : opened.levels.length);
 }
 
 /** The OpenSlide library version the addon is linked against, e.g. "3.4.1". */

@@ -38,7 +38,14 @@ export interface OpenSlideHandle {
   readonly path: string;
   /** openslide_detect_vendor result, e.g. "aperio", "hamamatsu", "generic-tiff". */
   readonly vendor: string;
+  /** The pyramid as OpenSlide reports it, level 0 (full resolution) first. */
   readonly levels: readonly LevelInfo[];
+  /**
+   * Levels whose pixels readRegion makes by area-averaging the smallest level OpenSlide decodes
+   * correctly: OpenSlide 3.4.1 with libtiff 4.5 returns garbage for non-JPEG TIFF levels smaller
+   * than one tile. Usually empty; e.g. [2, 3] for a vips-made deflate pyramid.
+   */
+  readonly resampledLevels: readonly number[];
   readonly properties: Readonly<Record<string, string>>;
   readonly associatedImageNames: readonly string[];
   /** The associated images with their sizes, in OpenSlide's order. */
