@@ -13,4 +13,5 @@ export const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = 
   info: () => import('./commands/info.js'),
   region: () => import('./commands/region.js'),
   analyze: () => import('./commands/analyze.js'),
+  export: () => import('./commands/export.js'),
 };

@@ -98,10 +98,10 @@ const analyze: CliCommand = {
       if (tty) ctx.stderr.write('\n');
       const differential = computeDifferential(store.cells.currentLabelCounts(outcome.runId));
       if (json) {
-        ctx.stdout.write(JSON.stringify({ runId: outcome.runId, status: outcome.status, resumed: outcome.resumed, regions: outcome.regions, cells: outcome.cells, provider: outcome.provider, timingsMs: outcome.timings, differential }) + '\n');
+        ctx.stdout.write(JSON.stringify({ runId: outcome.runId, status: outcome.status, resumed: outcome.resumed, alreadyComplete: outcome.alreadyComplete, regions: outcome.regions, cells: outcome.cells, provider: outcome.provider, timingsMs: outcome.timings, differential }) + '\n');
       } else {
         ctx.stdout.write(
-          `Run ${outcome.runId} ${outcome.status}${outcome.resumed ? ' (resumed)' : ''}: ${outcome.cells} cells in ${outcome.regions} regions (provider ${outcome.provider})\n` +
+          `Run ${outcome.runId} ${outcome.status}${outcome.resumed ? ' (resumed)' : ''}${outcome.alreadyComplete ? ' (already analysed; nothing redone)' : ''}: ${outcome.cells} cells in ${outcome.regions} regions (provider ${outcome.provider})\n` +
             formatDifferential(differential) +
             'Research use only: not for clinical diagnosis. The model cannot predict blasts, plasma cells, pronormoblasts, mast cells or megakaryocytes.\n',
         );

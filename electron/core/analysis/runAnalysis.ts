@@ -31,6 +31,8 @@ export interface AnalysisRequest {
 export interface AnalysisOutcome {
   readonly runId: number;
   readonly resumed: boolean;
+  /** True when an identical completed run already existed and nothing was analysed again. */
+  readonly alreadyComplete: boolean;
   readonly status: 'completed' | 'cancelled';
   readonly regions: number;
   readonly cells: number;
@@ -73,6 +75,15 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
   const resumable = store.runs
     .unfinished()
     .find((r) => r.slideId === slideRecord.id && r.manifestHash === manifestHash && canonicalJson(r.parameters) === wanted);
+
+  // The same analysis already finished: report it rather than storing every cell a second time.
+  const finished = store.runs
+    .listForSlide(slideRecord.id)
+    .find((r) => r.status === 'completed' && r.manifestHash === manifestHash && canonicalJson(r.parameters) === wanted);
+  if (!resumable && finished) {
+    const cells = store.cells.countForRun(finished.id);
+    return { runId: finished.id, resumed: false, alreadyComplete: true, status: 'completed', regions: store.regions.list(finished.id).length, cells, provider: finished.provider ?? 'unknown', timings: { read: 0, detect: 0, crop: 0, classify: 0, total: 0 } };
+  }
 
   let runId: number;
   if (resumable) {
@@ -124,7 +135,7 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
   if (pending.length === 0 || budget === 0) {
     // A cell cap can end a run before every planned region is analysed: those regions stay pending on record.
     store.runs.finish(runId, 'completed');
-    return { runId, resumed: !!resumable, status: 'completed', regions: all.length, cells: cellsStored, provider: resumable?.provider ?? 'none', timings };
+    return { runId, resumed: !!resumable, alreadyComplete: false, status: 'completed', regions: all.length, cells: cellsStored, provider: resumable?.provider ?? 'none', timings };
   }
 
   const worker = new Worker(join(projectRoot(), 'dist', 'electron', 'core', 'analysis', 'analysisWorkerMain.js'), { workerData: init });
@@ -190,7 +201,7 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
 
   store.runs.finish(runId, outcome);
   timings.total = performance.now() - started;
-  return { runId, resumed: !!resumable, status: outcome, regions: all.length, cells: cellsStored, provider, timings };
+  return { runId, resumed: !!resumable, alreadyComplete: false, status: outcome, regions: all.length, cells: cellsStored, provider, timings };
 }
 
 function toAnalysisRegion(r: RegionRecord): AnalysisRegion {
