@@ -1,0 +1,79 @@
+/** Pure geometry of a detection outline (an open ring of points): area, perimeter, centroid, shape. */
+
+/** A 2-D point in pixels. */
+export interface XY {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** Shoelace area, px² (always ≥ 0, whatever the winding). */
+export function outlineArea(ring: readonly XY[]): number {
+  let twice = 0;
+  for (let i = 0, n = ring.length; i < n; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % n]!;
+    twice += a.x * b.y - b.x * a.y;
+  }
+  return Math.abs(twice) / 2;
+}
+
+/** Length of the closed ring, px. */
+export function outlinePerimeter(ring: readonly XY[]): number {
+  let sum = 0;
+  for (let i = 0, n = ring.length; i < n; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % n]!;
+    sum += Math.hypot(b.x - a.x, b.y - a.y);
+  }
+  return ring.length >= 2 ? sum : 0;
+}
+
+/** Area centroid of the ring's polygon; the vertex mean for a degenerate (zero-area) ring. */
+export function outlineCentroid(ring: readonly XY[]): XY {
+  let twice = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0, n = ring.length; i < n; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % n]!;
+    const cross = a.x * b.y - b.x * a.y;
+    twice += cross;
+    cx += (a.x + b.x) * cross;
+    cy += (a.y + b.y) * cross;
+  }
+  if (Math.abs(twice) < 1e-12) {
+    const n = Math.max(1, ring.length);
+    return { x: ring.reduce((s, p) => s + p.x, 0) / n, y: ring.reduce((s, p) => s + p.y, 0) / n };
+  }
+  return { x: cx / (3 * twice), y: cy / (3 * twice) };
+}
+
+/** Axis-aligned bounds of the ring; zero-size at the origin for an empty ring. */
+export function outlineBounds(ring: readonly XY[]): { x: number; y: number; width: number; height: number } {
+  if (ring.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of ring) {
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x);
+    y1 = Math.max(y1, p.y);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** 4π·area / perimeter², clamped to [0, 1]: 1 for a disc, ≈0.785 for a square, lower for lobed shapes. */
+export function circularity(area: number, perimeter: number): number {
+  if (!(perimeter > 0)) return 0;
+  return Math.min(1, (4 * Math.PI * area) / (perimeter * perimeter));
+}
+
+/**
+ * Maps a point in working-image pixel-edge coordinates (pixel i spans [i, i+1)) to level-0 px:
+ * working → input image (÷ scale per axis) → level 0 (× downsample, + origin).
+ */
+export function workingToLevel0(p: XY, scaleX: number, scaleY: number, origin: { x: number; y: number; downsample: number }): XY {
+  return { x: origin.x + (p.x / scaleX) * origin.downsample, y: origin.y + (p.y / scaleY) * origin.downsample };
+}
