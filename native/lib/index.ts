@@ -2,7 +2,8 @@
  * The OpenSlide facade: open a slide, read levels/properties/regions as straight RGBA.
  * Every failure is an AppError with a code (see OpenSlideHandle in types.ts).
  */
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { AppError } from '../../electron/shared/errors/AppError.js';
 import { validate } from '../../electron/shared/errors/validate.js';
@@ -64,4 +65,8 @@ async function checkFile(path: string): Promise<void> {
   if (info.isDirectory()) throw new AppError('SLIDE_UNSUPPORTED_FORMAT', `${path} is a folder, not a slide file`);
   if (!info.isFile()) throw new AppError('SLIDE_UNSUPPORTED_FORMAT', `${path} is not a regular file`);
   if (info.size === 0) throw new AppError('SLIDE_UNSUPPORTED_FORMAT', `${path} is empty (0 bytes)`);
+  // Otherwise OpenSlide reports an unreadable file as "not recognised".
+  await access(path, constants.R_OK).catch((err: unknown) => {
+    throw new AppError('SLIDE_READ_FAILED', `Cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  });
 }
