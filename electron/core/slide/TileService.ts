@@ -28,6 +28,8 @@ import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { encodeRgba, type EncodedImage } from './encodeImage.js';
 import type { SlideLease, SlideRegistry } from './SlideRegistry.js';
 import { TileCache } from './TileCache.js';
+import { readStoredJpegLevels, readStoredJpegTile, type StoredJpegLevel } from './storedJpegTiles.js';
+import sharp from 'sharp';
 
 /** Tile service settings. */
 export interface TileServiceOptions {
@@ -43,7 +45,15 @@ export interface TileServiceOptions {
   readonly cache?: TileCache<EncodedImage>;
   /** Most tiles read + encoded at once (default 2 × available cores). */
   readonly maxInFlight?: number;
+  /**
+   * Serve a JPEG tile that coincides with one stored tile of a TIFF pyramid level as stored (default
+   * true; see storedJpegTiles.ts). Such tiles keep the scanner's JPEG quality instead of `quality`.
+   */
+  readonly jpegPassthrough?: boolean;
 }
+
+/** Vendors whose OpenSlide levels are plain TIFF directories (so a stored tile is exactly a level tile). */
+const PASSTHROUGH_VENDORS = new Set(['generic-tiff', 'aperio']);
 
 /** Per-call options. */
 export interface TileCallOptions {
@@ -59,9 +69,15 @@ export class TileService {
   readonly overlap: number;
   readonly quality: number;
   readonly cache: TileCache<EncodedImage>;
+  readonly jpegPassthrough: boolean;
   readonly #registry: SlideRegistry;
   readonly #limit: ConcurrencyLimit;
   readonly #grids = new Map<string, DeepZoomGrid>();
+  /** Per slide (quick hash): stored JPEG levels by OpenSlide level index. */
+  readonly #storedLevels = new Map<string, Promise<(StoredJpegLevel | undefined)[]>>();
+  /** Per slide and level: whether a stored tile decoded to OpenSlide's pixels. */
+  readonly #storedVerified = new Map<string, Promise<boolean>>();
+  #passthroughTiles = 0;
 
   constructor(registry: SlideRegistry, options: TileServiceOptions = {}) {
     this.#registry = registry;
@@ -74,6 +90,12 @@ export class TileService {
     deepZoomGrid(1, 1, this.tileSize, this.overlap); // validates tileSize and overlap
     this.cache = options.cache ?? new TileCache<EncodedImage>(options.cacheBytes ?? 256 * 1024 * 1024);
     this.#limit = new ConcurrencyLimit(options.maxInFlight ?? Math.max(2, 2 * availableParallelism()));
+    this.jpegPassthrough = options.jpegPassthrough ?? true;
+  }
+
+  /** How many tiles were served as stored JPEG bytes (diagnostics, tests). */
+  get passthroughTiles(): number {
+    return this.#passthroughTiles;
   }
 
   /** The Deep Zoom grid of the slide at `path`. */
@@ -99,6 +121,14 @@ export class TileService {
         key,
         (abandoned) =>
           this.#limit.run(async () => {
+            const aligned =
+              format === 'jpeg' &&
+              src.residualDownsample === 1 &&
+              [src.outWidth, src.outHeight, src.width, src.height].every((n) => n === this.tileSize);
+            if (aligned && this.jpegPassthrough && this.overlap === 0) {
+              const stored = await this.#storedTile(path, info, src.level, req.col, req.row);
+              if (stored) return stored;
+            }
             const pixels = await this.#read(path, (s) => s.readRegion({ x: src.x, y: src.y, level: src.level, width: src.width, height: src.height }));
             return encodeRgba(pixels, {
               format,
@@ -173,6 +203,58 @@ export class TileService {
    */
   #read<T>(path: string, fn: (slide: SlideLease) => Promise<T>): Promise<T> {
     return this.#registry.use(path, fn);
+  }
+
+  /** The stored JPEG of tile (col, row) at OpenSlide `level` when it can stand in for the tile, else undefined. */
+  async #storedTile(path: string, info: SlideInfo, level: number, col: number, row: number): Promise<EncodedImage | undefined> {
+    if (!PASSTHROUGH_VENDORS.has(info.vendor)) return undefined;
+    let levels = this.#storedLevels.get(info.quickHash);
+    if (!levels) {
+      levels = readStoredJpegLevels(path).then(
+        (dirs) =>
+          info.levels.map((l) =>
+            dirs?.find((d) => d && d.width === l.width && d.height === l.height && d.tileWidth === this.tileSize && d.tileHeight === this.tileSize),
+          ),
+        () => [],
+      );
+      this.#storedLevels.set(info.quickHash, levels);
+    }
+    const stored = (await levels)[level];
+    if (!stored) return undefined;
+    const jpeg = await readStoredJpegTile(path, stored, col, row);
+    if (!jpeg) return undefined;
+    const key = `${info.quickHash}/${level}`;
+    let verified = this.#storedVerified.get(key);
+    if (!verified) {
+      verified = this.#decodesLikeOpenSlide(path, jpeg, level, col, row);
+      this.#storedVerified.set(key, verified);
+    }
+    if (!(await verified)) return undefined;
+    this.#passthroughTiles++;
+    return { data: jpeg, format: 'jpeg', contentType: 'image/jpeg', width: this.tileSize, height: this.tileSize, byteLength: jpeg.byteLength };
+  }
+
+  /** Decodes one stored tile and compares it with OpenSlide's read of the same pixels (IDCT rounding may differ by a level or two). */
+  async #decodesLikeOpenSlide(path: string, jpeg: Buffer, level: number, col: number, row: number): Promise<boolean> {
+    try {
+      const size = this.tileSize;
+      const ours = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      if (ours.info.width !== size || ours.info.height !== size || ours.info.channels !== 3) return false;
+      const ds = (await this.#registry.info(path)).levels[level]!.downsample;
+      const ref = await this.#read(path, (s) => s.readRegion({ x: Math.round(col * size * ds), y: Math.round(row * size * ds), level, width: size, height: size }));
+      let sum = 0;
+      for (let i = 0, j = 0; i < ref.data.length; i += 4, j += 3) {
+        if (ref.data[i + 3] !== 255) return false;
+        for (let c = 0; c < 3; c++) {
+          const d = Math.abs(ref.data[i + c]! - ours.data[j + c]!);
+          if (d > 4) return false;
+          sum += d;
+        }
+      }
+      return sum / (size * size * 3) < 0.5;
+    } catch {
+      return false;
+    }
   }
 
   #gridOf(info: SlideInfo): DeepZoomGrid {

@@ -11,8 +11,10 @@ import { encodeRgba } from '../../../electron/core/slide/encodeImage.js';
 import { maxDzLevel, tileSource } from '../../../electron/shared/domain/DeepZoom.js';
 import { AppError } from '../../../electron/shared/errors/AppError.js';
 import { openSlideHandleCount } from '../../../native/lib/index.js';
+import { colourIsExplicit } from '../../../electron/core/slide/storedJpegTiles.js';
 import {
   buildAperioSvs,
+  buildPyramidalTiff,
   makePattern,
   makeTempDir,
   syntheticSlideSkipReason,
@@ -233,6 +235,54 @@ test('synthetic Aperio slide (lossless): info from the helper-built file, tiles 
   }
 });
 
+test('stored JPEG tiles of a TIFF pyramid are served as stored where a tile coincides with one, and decode to OpenSlide\'s pixels', { skip: skip ?? syntheticSlideSkipReason() }, async () => {
+  const tmp = await makeTempDir();
+  try {
+    const path = await buildPyramidalTiff(makePattern(1100, 800, 5), join(tmp.dir, 'jpeg.tif'), { compression: 'jpeg', quality: 90 });
+    await withTiles(async (tiles) => {
+      const top = maxDzLevel(await tiles.grid(path));
+      const stored = await tiles.tile(path, { dzLevel: top, col: 1, row: 1 });
+      assert.equal(tiles.passthroughTiles, 1, 'an interior full-resolution tile is the stored JPEG');
+      const png = await tiles.tile(path, { dzLevel: top, col: 1, row: 1, format: 'png' }); // OpenSlide's decode, lossless
+      const diff = pixelDiff((await decode(stored.data, 3)).data, (await decode(png.data, 3)).data);
+      assert.ok(diff.max <= 4 && diff.mean < 0.5, `stored tile decodes like OpenSlide (max ${diff.max}, mean ${diff.mean.toFixed(3)})`);
+      // The vips pyramid's level 1 is exactly 2× smaller, so one dzLevel down is stored tiles too.
+      await tiles.tile(path, { dzLevel: top - 1, col: 0, row: 0 });
+      assert.equal(tiles.passthroughTiles, 2);
+      // Edge tiles are cropped, so they are decoded and re-encoded.
+      const edge = await tiles.tile(path, { dzLevel: top, col: 4, row: 3 });
+      assert.deepEqual([edge.width, edge.height, (await decode(edge.data)).width], [1100 - 1024, 800 - 768, 1100 - 1024]);
+      assert.equal(tiles.passthroughTiles, 2);
+      // Aperio "JPEG/RGB" tiles (component ids 0,1,2 and 240-px tiles) never are.
+      await tiles.tile(CMU, { dzLevel: 12, col: 1, row: 1 });
+      assert.equal(tiles.passthroughTiles, 2);
+    });
+    await withTiles(async (tiles) => {
+      const top = maxDzLevel(await tiles.grid(path));
+      const encoded = await tiles.tile(path, { dzLevel: top, col: 1, row: 1 });
+      assert.equal(tiles.passthroughTiles, 0);
+      assert.deepEqual([encoded.width, encoded.height], [256, 256]);
+    }, { jpegPassthrough: false });
+  } finally {
+    await tmp.cleanup();
+  }
+});
+
+test('colourIsExplicit: YCbCr JPEGs for Photometric YCbCr, component ids R,G,B for Photometric RGB, never an Adobe marker', async () => {
+  const ycc = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#804020' } }).jpeg().toBuffer();
+  assert.equal(colourIsExplicit(ycc, 6), true);
+  assert.equal(colourIsExplicit(ycc, 2), false);
+  const sof = ycc.indexOf(Buffer.from([0xff, 0xc0]));
+  const rgb = Buffer.from(ycc);
+  rgb.set([0x52], sof + 10);
+  rgb.set([0x47], sof + 13);
+  rgb.set([0x42], sof + 16);
+  assert.equal(colourIsExplicit(rgb, 2), true);
+  assert.equal(colourIsExplicit(rgb, 6), false);
+  const adobe = Buffer.concat([ycc.subarray(0, 2), Buffer.from([0xff, 0xee, 0x00, 0x0e]), Buffer.from('Adobe\0\0\0\0\0\0\0', 'latin1').subarray(0, 12), ycc.subarray(2)]);
+  assert.equal(colourIsExplicit(adobe, 6), false);
+});
+
 let tmpHandle: Awaited<ReturnType<typeof makeTempDir>> | undefined;
 async function tmpDir(): Promise<string> {
   tmpHandle ??= await makeTempDir('marrowscope-tiles-');
@@ -241,4 +291,3 @@ async function tmpDir(): Promise<string> {
 test.after(async () => {
   await tmpHandle?.cleanup();
 });
-void sharp; // sharp is loaded by the service; imported here so a missing install fails loudly at load
