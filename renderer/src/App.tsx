@@ -68,7 +68,9 @@ export function App() {
           {info ? info.reviewer : '…'}
         </div>
       </header>
-      <NoticeBar />
+      <div className="notice-slot">
+        <NoticeBar />
+      </div>
       <main className="screen" id="main">
         {screen === 'worklist' && <Worklist />}
         {screen === 'viewer' && <ViewerScreen />}

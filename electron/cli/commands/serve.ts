@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { projectRoot } from '../../core/paths.js';
+import { defaultManifestPath, projectRoot } from '../../core/paths.js';
+import { proposerPortFrom } from '../../core/api/proposerPortFrom.js';
 import { createApiRuntime } from '../../core/api/createApiRuntime.js';
 import type { CliCommand } from '../CliContext.js';
 import { numberOption, parseArgs } from '../parseArgs.js';
@@ -18,14 +19,15 @@ export function defaultStorePath(): string {
 const serve: CliCommand = {
   name: 'serve',
   summary: 'Serve the review workstation to a local browser (127.0.0.1 only)',
-  usage: 'marrowscope serve [--port P] [--db FILE] [--json]   (--port 0 picks a free port; stop with Ctrl+C)',
+  usage: 'marrowscope serve [--port P] [--db FILE] [--model manifest.json] [--max-cells N] [--json]   (--port 0 picks a free port; stop with Ctrl+C)',
   async run(ctx) {
-    const { values } = parseArgs(ctx.argv, { port: { type: 'string' }, db: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const { values } = parseArgs(ctx.argv, { port: { type: 'string' }, db: { type: 'string' }, model: { type: 'string' }, 'max-cells': { type: 'string' }, json: { type: 'boolean' } }, false);
     const port = values.port === undefined ? 8765 : numberOption(values.port, 'port', { integer: true, min: 0 });
     const dbPath = resolve(values.db ?? defaultStorePath());
     mkdirSync(dirname(dbPath), { recursive: true });
-    const store = await openCaseStorePort(dbPath);
-    const runtime = createApiRuntime({ host: 'browser', store: store.port, analysis: store.analysis, onClose: store.close });
+    const maxCells = values['max-cells'] === undefined ? null : numberOption(values['max-cells'], 'max-cells', { integer: true, min: 1 });
+    const store = openCaseStorePort(dbPath, { manifestPath: resolve(values.model ?? defaultManifestPath()), maxCells });
+    const runtime = createApiRuntime({ host: 'browser', store: store.port, analysis: store.analysis, proposer: proposerPortFrom(), onClose: () => store.close() });
     const host = await createHttpHost({
       handlers: runtime.handlers,
       pixels: runtime.pixels,
@@ -33,10 +35,10 @@ const serve: CliCommand = {
       staticDir: join(projectRoot(), 'renderer', 'dist'),
       port,
     });
-    if (values.json) ctx.stdout.write(JSON.stringify({ url: host.url, port: host.port, db: dbPath, store: store.port !== null }) + '\n');
+    if (values.json) ctx.stdout.write(JSON.stringify({ url: host.url, port: host.port, db: dbPath }) + '\n');
     else {
       ctx.stdout.write(`Marrowscope review workstation (research use only — not for clinical diagnosis)\n`);
-      ctx.stdout.write(`Case store: ${store.port ? dbPath : `not available (${store.reason})`}\n`);
+      ctx.stdout.write(`Case file: ${dbPath}\n`);
       ctx.stdout.write(`Open this link in a browser on this computer:\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n`);
     }
     await new Promise<void>((done) => {

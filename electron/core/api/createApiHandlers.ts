@@ -191,7 +191,7 @@ function implementation(deps: ApiDeps): Impl {
     undo: (req) => review(store().undo(req.runId, deps.reviewer)),
     redo: (req) => review(store().redo(req.runId, deps.reviewer)),
     getDifferential: (req) => {
-      const { counts, cellsTotal, reviewedCount, canUndo, canRedo } = store().labelCounts(req.runId);
+      const { counts, cellsTotal, reviewedCount, canUndo, canRedo } = store().labelCounts(req.runId, deps.reviewer);
       const differential = computeDifferential(counts, {
         ...(req.blastDefinition ? { blastDefinition: BLAST_DEFINITIONS[req.blastDefinition] } : {}),
         ...(req.meConvention ? { meConvention: req.meConvention } : {}),

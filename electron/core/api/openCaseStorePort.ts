@@ -1,19 +1,33 @@
+import { defaultManifestPath } from '../paths.js';
+import { openCaseStore } from '../store/index.js';
+import { analysisPortFrom } from './analysisPortFrom.js';
 import type { ApiEvents } from './ApiEvents.js';
+import { caseStorePortFrom } from './caseStorePortFrom.js';
 import type { AnalysisPort, CaseStorePort } from './ports.js';
 
 /** The case store opened for a host, the analysis pipeline bound to it, and how to close both. */
 export interface OpenedStore {
-  readonly port: CaseStorePort | null;
-  readonly analysis: ((events: ApiEvents) => AnalysisPort) | null;
-  /** Why `port` is null. */
-  readonly reason: string;
+  readonly port: CaseStorePort;
+  readonly analysis: (events: ApiEvents) => AnalysisPort;
   close(): void;
 }
 
+/** How the host's store and pipeline are set up. */
+export interface OpenStoreOptions {
+  /** The ensemble's manifest (default models/manifest.json); a bad one fails each analysis with its coded error, not the host. */
+  readonly manifestPath?: string;
+  readonly maxCells?: number | null;
+}
+
 /**
- * Opens the case store at `path` for the API. The store (electron/core/store) and the analysis
- * pipeline are wired here as they land; until then the host runs without them and says so.
+ * Opens (creating or migrating) the case file at `path` for the API and binds the analysis
+ * pipeline to it. The host is the file's single writer; the analysis worker only computes.
  */
-export async function openCaseStorePort(_path: string): Promise<OpenedStore> {
-  return { port: null, analysis: null, reason: 'the case store is not part of this build yet', close: () => undefined };
+export function openCaseStorePort(path: string, options: OpenStoreOptions = {}): OpenedStore {
+  const store = openCaseStore(path, { actor: 'workstation' });
+  return {
+    port: caseStorePortFrom(store),
+    analysis: (events) => analysisPortFrom({ store, events, manifestPath: options.manifestPath ?? defaultManifestPath(), maxCells: options.maxCells ?? null }),
+    close: () => store.close(),
+  };
 }

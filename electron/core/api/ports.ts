@@ -70,8 +70,8 @@ export interface CaseStorePort {
   /** Undoes the latest standing step of the run (new decisions); NOT_FOUND "nothing to undo" when none. */
   undo(runId: string, reviewer: string): StoreReviewResult;
   redo(runId: string, reviewer: string): StoreReviewResult;
-  /** Current-label counts of the run, with totals. */
-  labelCounts(runId: string): { readonly counts: ReadonlyMap<string, number>; readonly cellsTotal: number; readonly reviewedCount: number; readonly canUndo: boolean; readonly canRedo: boolean };
+  /** Current-label counts of the run, with totals, and whether `reviewer` can undo/redo. */
+  labelCounts(runId: string, reviewer: string): { readonly counts: ReadonlyMap<string, number>; readonly cellsTotal: number; readonly reviewedCount: number; readonly canUndo: boolean; readonly canRedo: boolean };
 }
 
 /** A review result before crop URLs are added. */

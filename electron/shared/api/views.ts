@@ -124,8 +124,6 @@ export interface CellSummary {
   readonly predictedCode: string;
   /** The derived current label: the latest standing review decision, else the prediction. */
   readonly currentCode: string;
-  /** The ensemble's probability of its class. */
-  readonly probability: number;
   /** Normalised entropy of the ensemble's mean probabilities: 0 = certain, 1 = uniform. */
   readonly uncertainty: number;
   /** True once any standing decision (confirm, reclassify or defer) covers the cell. */
@@ -134,17 +132,19 @@ export interface CellSummary {
   readonly cropUrl: string;
 }
 
-/** One decision in a cell's history (append-only; an undone one stays, marked). */
+/** One entry of a cell's append-only decision log (undo and redo are entries too; nothing is erased). */
 export interface DecisionView {
-  readonly action: ReviewAction;
-  readonly code: string;
+  readonly action: ReviewAction | 'undo' | 'redo';
+  /** The label the entry gave the cell; null for an undo (the cell went back to its earlier label). */
+  readonly code: string | null;
   readonly reviewer: string;
   readonly at: string;
-  readonly undone: boolean;
 }
 
 /** Everything about one cell: the ensemble's view of it and its review history. */
 export interface CellDetail extends CellSummary {
+  /** The ensemble's probability of its class. */
+  readonly probability: number;
   /** Every class's mean probability, highest first. */
   readonly probabilities: readonly { readonly code: string; readonly probability: number }[];
   /** Entropy of the mean, nats. */
@@ -153,8 +153,6 @@ export interface CellDetail extends CellSummary {
   /** Fraction of members agreeing with the ensemble's class. */
   readonly agreement: number;
   readonly margin: number;
-  /** Each member's own class code. */
-  readonly memberVotes: readonly string[];
   readonly outline: readonly Point[];
   readonly history: readonly DecisionView[];
 }

@@ -6,7 +6,7 @@ export function DifferentialChart({ differential }: { differential: Differential
   const rows = differential.rows;
   const max = Math.max(10, ...rows.map((r) => r.interval?.high ?? r.percent ?? 0));
   const scaleMax = Math.ceil(max / 10) * 10;
-  const labelW = 104;
+  const labelW = 128;
   const chartW = 200;
   const rowH = 16;
   const h = rows.length * rowH + 22;

@@ -30,7 +30,7 @@ export function CellInspector() {
         {selection.size > 1 && <span className="chip chip-strong">{selection.size} selected</span>}
       </h2>
       <div className="inspector-top">
-        <img className="inspector-crop" src={pixelUrl(detail.cropUrl)} width={128} height={128} alt={`Crop of cell ${detail.cellId}`} />
+        <img className="inspector-crop" src={pixelUrl(detail.cropUrl)} width={104} height={104} alt={`Crop of cell ${detail.cellId}`} />
         <dl className="facts">
           <dt>Current</dt>
           <dd>
@@ -41,9 +41,7 @@ export function CellInspector() {
             {detail.predictedCode} ({Math.round(detail.probability * 100)}%)
           </dd>
           <dt>Members</dt>
-          <dd>
-            {Math.round(detail.agreement * detail.memberVotes.length)} of {detail.memberVotes.length} agree
-          </dd>
+          <dd>{Math.round(detail.agreement * 100)}% agree</dd>
           <dt>Uncertainty</dt>
           <dd>{Math.round(detail.uncertainty * 100)}%</dd>
           <dt>Status</dt>
@@ -87,9 +85,16 @@ export function CellInspector() {
           <h3>Decisions</h3>
           <ol className="history" aria-label="Review decisions, oldest first">
             {detail.history.map((h, i) => (
-              <li key={i} className={h.undone ? 'undone' : undefined}>
-                {h.action} → <strong>{h.code}</strong> <span className="muted">{h.reviewer}, {new Date(h.at).toLocaleTimeString()}</span>
-                {h.undone && <span className="chip">undone</span>}
+              <li key={i} className={`decision-${h.action}`}>
+                {h.action}
+                {h.code && (
+                  <>
+                    {' '}→ <strong>{h.code}</strong>
+                  </>
+                )}{' '}
+                <span className="muted">
+                  {h.reviewer}, {new Date(h.at).toLocaleTimeString()}
+                </span>
               </li>
             ))}
           </ol>

@@ -6,6 +6,7 @@ import { api, pixelUrl } from '../api';
 import { useAppStore } from '../state/useAppStore';
 import { colorOf } from '../review/classColors';
 import { scaleBarLength } from './scaleBar';
+import { installOsdCspShim } from './osdCspShim';
 import type { DrawnRegion } from '../state/useSlideStore';
 
 /** What the viewer draws over the slide and how it reacts. */
@@ -174,6 +175,7 @@ export function SlideViewer(props: SlideViewerProps) {
     const host = hostRef.current;
     if (!host) return;
     const ts = props.slide.tileSource;
+    installOsdCspShim();
     const viewer = OpenSeadragon({
       element: host,
       tileSources: {

@@ -66,7 +66,6 @@ export class FakeCaseStore implements CaseStorePort {
       bounds: { x: c.x - 5, y: c.y - 5, width: 10, height: 10 },
       predictedCode: c.predictedCode,
       currentCode: cur.code,
-      probability: 1 - c.uncertainty,
       uncertainty: c.uncertainty,
       reviewed: cur.action !== null,
       lastAction: cur.action,
@@ -86,7 +85,7 @@ export class FakeCaseStore implements CaseStorePort {
   }
   getCell(cellId: string) {
     if (!this.cells.has(cellId)) throw new AppError('NOT_FOUND', `No cell ${cellId}`);
-    return { ...this.summary(cellId), probabilities: [], entropy: 0, mutualInformation: 0, agreement: 1, margin: 1, memberVotes: [], outline: [], history: [] };
+    return { ...this.summary(cellId), probability: 1 - this.cells.get(cellId)!.uncertainty, probabilities: [], entropy: 0, mutualInformation: 0, agreement: 1, margin: 1, outline: [], history: [] };
   }
   getCrop(cellId: string): Uint8Array | null {
     if (!this.cells.has(cellId)) throw new AppError('NOT_FOUND', `No cell ${cellId}`);
@@ -117,7 +116,7 @@ export class FakeCaseStore implements CaseStorePort {
     this.reviewers.push(reviewer);
     return this.#result(batch.map((d) => d.cellId));
   }
-  labelCounts(runId: string) {
+  labelCounts(runId: string, _reviewer: string) {
     const counts = new Map<string, number>();
     let reviewedCount = 0;
     for (const c of this.cells.values()) {

@@ -1,0 +1,186 @@
+import { basename } from 'node:path';
+import type { SlideInfo } from '../../shared/domain/Slide.js';
+import type { CellSummary as CellView, ReviewAction, RunSummary } from '../../shared/api/views.js';
+import { mppOf } from '../../shared/domain/PixelCalibration.js';
+import { AppError } from '../../shared/errors/AppError.js';
+import { isErrorCode, type ErrorCode } from '../../shared/errors/ErrorCode.js';
+import type { CaseStore, CellSummary as StoredCell, ReviewBatch } from '../store/index.js';
+import type { CaseStorePort, CellQuery, RunRecord, StoreReviewResult } from './ports.js';
+
+type CellRow = Omit<CellView, 'cropUrl'>;
+
+/**
+ * The CaseStorePort over the real case store (one SQLite case file). Ids cross the API as decimal
+ * strings. Uncertainty is the entropy of the ensemble's mean probabilities divided by ln(number of
+ * classes of the run's model), so 0 = certain and 1 = uniform whatever the model. The last action
+ * of a reviewed cell is read from its label: DEFER → defer, the model's class → confirm, another
+ * class → reclassify (the effect the decision log records, whichever gesture produced it).
+ */
+export function caseStorePortFrom(store: CaseStore): CaseStorePort {
+  const classCount = new Map<number, number>();
+  const lnClasses = (runId: number): number => {
+    let k = classCount.get(runId);
+    if (k === undefined) {
+      k = store.runs.get(runId).classCodes.length;
+      classCount.set(runId, k);
+    }
+    return Math.log(Math.max(2, k));
+  };
+  const toView = (c: StoredCell): CellRow => ({
+    cellId: String(c.id),
+    runId: String(c.runId),
+    x: c.centroid.x,
+    y: c.centroid.y,
+    bounds: c.bbox,
+    predictedCode: c.predictedCode,
+    currentCode: c.labelCode,
+    uncertainty: c.entropy === null ? 1 : Math.min(1, Math.max(0, c.entropy / lnClasses(c.runId))),
+    reviewed: c.reviewed,
+    lastAction: c.reviewed ? lastActionOf(c) : null,
+  });
+  const allCells = (runId: number): CellRow[] => {
+    const n = store.cells.countForRun(runId);
+    return n === 0 ? [] : store.cells.byUncertainty(runId, { limit: n }).map(toView);
+  };
+  const runSummary = (runId: number): RunRecord => {
+    const r = store.runs.get(runId);
+    const cells = allCells(runId);
+    return {
+      runId: String(r.id),
+      storedSlideId: String(r.slideId),
+      state: r.status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      cellCount: cells.length,
+      reviewedCount: cells.filter((c) => c.reviewed).length,
+      error: r.error ? { code: asErrorCode(r.error.code), message: r.error.message } : null,
+    };
+  };
+  const result = (batch: ReviewBatch | null, reviewer: string): StoreReviewResult => ({
+    changed: batch ? [...new Set(batch.cellIds)].map((id) => toView(store.cells.get(id))) : [],
+    ...store.review.undoState(reviewer),
+  });
+
+  return {
+    path: store.path,
+    recordSlide: (info: SlideInfo) =>
+      String(
+        store.slides.add({
+          path: info.path,
+          quickHash: info.quickHash,
+          vendor: info.vendor,
+          width: info.width,
+          height: info.height,
+          calibration: info.calibration,
+          objectivePower: info.objectivePower,
+        }).id,
+      ),
+    listSlides: () =>
+      store.slides
+        .list()
+        .reverse()
+        .map((s) => ({
+          storedSlideId: String(s.id),
+          name: basename(s.path),
+          path: s.path,
+          vendor: s.vendor,
+          width: s.width,
+          height: s.height,
+          mpp: mppOf(s.calibration),
+          runs: store.runs
+            .listForSlide(s.id)
+            .sort((a, b) => b.id - a.id)
+            .map((r): RunSummary => runSummary(r.id)),
+        })),
+    getRun: (runId) => runSummary(toId(runId, 'analysis run')),
+    listCells: (q: CellQuery) => {
+      const runId = toId(q.runId, 'analysis run');
+      store.runs.get(runId); // NOT_FOUND for an unknown run
+      let cells: CellRow[];
+      if (q.bounds) {
+        const hit = store.cells.inViewport(runId, q.bounds, { limit: 20_000 });
+        cells = hit.cells.map(toView).filter((c) => inside(c, q.bounds!));
+      } else {
+        cells = allCells(runId);
+      }
+      const f = q.filters;
+      const min = f.uncertainty?.min ?? 0;
+      const max = f.uncertainty?.max ?? 1;
+      const unfiltered = cells.filter(
+        (c) => (f.reviewed === 'reviewed' ? c.reviewed : f.reviewed === 'unreviewed' ? !c.reviewed : true) && c.uncertainty >= min && c.uncertainty <= max,
+      );
+      const countsByCode: Record<string, number> = {};
+      for (const c of unfiltered) countsByCode[c.currentCode] = (countsByCode[c.currentCode] ?? 0) + 1;
+      const codes = f.codes?.length ? new Set<string>(f.codes) : null;
+      const matching = codes ? unfiltered.filter((c) => codes.has(c.currentCode)) : unfiltered;
+      // byUncertainty already orders most uncertain first (entropy desc, then id).
+      if (q.order === 'position') matching.sort((a, b) => a.y - b.y || a.x - b.x);
+      else if (q.bounds) matching.sort((a, b) => b.uncertainty - a.uncertainty || Number(a.cellId) - Number(b.cellId));
+      return { total: matching.length, offset: q.offset, cells: matching.slice(q.offset, q.offset + q.limit), countsByCode };
+    },
+    getCell: (cellId) => {
+      const c = store.cells.get(toId(cellId, 'cell'));
+      const codes = store.runs.get(c.runId).classCodes;
+      const probabilities = codes.map((code, i) => ({ code, probability: c.probabilities[i] ?? 0 })).sort((a, b) => b.probability - a.probability);
+      return {
+        ...toView(c),
+        probability: c.probabilities[codes.indexOf(c.predictedCode)] ?? 0,
+        probabilities,
+        entropy: c.entropy ?? 0,
+        mutualInformation: c.mutualInformation ?? 0,
+        agreement: c.agreement ?? 0,
+        margin: c.margin ?? 0,
+        outline: c.outline ?? [],
+        history: store.review.history(c.id).map((d) => ({ action: d.action, code: d.labelCode, reviewer: d.reviewer, at: d.decidedAt })),
+      };
+    },
+    getCrop: (cellId) => store.cells.crop(toId(cellId, 'cell')),
+    recordDecisions: (runId, cellIds, action, code, reviewer) => {
+      const run = toId(runId, 'analysis run');
+      const ids = cellIds.map((id) => toId(id, 'cell'));
+      for (const id of ids) {
+        if (store.cells.get(id).runId !== run) throw new AppError('NOT_FOUND', `Cell ${id} is not part of analysis run ${run}`);
+      }
+      const batch = store.review.decide({
+        cellIds: ids,
+        action,
+        ...(action === 'reclassify' ? { labelCode: code ?? '' } : {}),
+        reviewer,
+      });
+      return result(batch, reviewer);
+    },
+    undo: (_runId, reviewer) => result(store.review.undo(reviewer), reviewer),
+    redo: (_runId, reviewer) => result(store.review.redo(reviewer), reviewer),
+    labelCounts: (runId, reviewer) => {
+      const id = toId(runId, 'analysis run');
+      store.runs.get(id);
+      const cells = allCells(id);
+      return {
+        counts: new Map(Object.entries(store.cells.currentLabelCounts(id))),
+        cellsTotal: cells.length,
+        reviewedCount: cells.filter((c) => c.reviewed).length,
+        ...store.review.undoState(reviewer),
+      };
+    },
+  };
+}
+
+function lastActionOf(c: StoredCell): ReviewAction {
+  if (c.labelCode === 'DEFER') return 'defer';
+  return c.labelCode === c.predictedCode ? 'confirm' : 'reclassify';
+}
+
+function inside(c: CellRow, b: { x: number; y: number; width: number; height: number }): boolean {
+  return c.x >= b.x && c.y >= b.y && c.x < b.x + b.width && c.y < b.y + b.height;
+}
+
+function toId(id: string, what: string): number {
+  const n = Number(id);
+  if (!Number.isSafeInteger(n) || n < 1 || String(n) !== id) throw new AppError('NOT_FOUND', `No ${what} with id ${JSON.stringify(id)} in this case file`);
+  return n;
+}
+
+/** Codes stored by older builds may be unknown to this one: they read as ANALYSIS_FAILED. */
+function asErrorCode(code: string): ErrorCode {
+  return isErrorCode(code) ? code : 'ANALYSIS_FAILED';
+}
