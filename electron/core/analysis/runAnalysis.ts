@@ -37,8 +37,8 @@ export interface AnalysisOutcome {
   readonly regions: number;
   readonly cells: number;
   readonly provider: string;
-  /** Milliseconds spent in each step inside the worker, summed over this session's regions. */
-  readonly timings: RegionTimings & { total: number };
+  /** Milliseconds per step, summed over this session's regions: worker steps, the host's transactions, and wall time. */
+  readonly timings: RegionTimings & { store: number; total: number };
 }
 
 /** Hooks of a run: progress events and cancellation. */
@@ -82,7 +82,7 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
     .find((r) => r.status === 'completed' && r.manifestHash === manifestHash && canonicalJson(r.parameters) === wanted);
   if (!resumable && finished) {
     const cells = store.cells.countForRun(finished.id);
-    return { runId: finished.id, resumed: false, alreadyComplete: true, status: 'completed', regions: store.regions.list(finished.id).length, cells, provider: finished.provider ?? 'unknown', timings: { read: 0, detect: 0, crop: 0, classify: 0, total: 0 } };
+    return { runId: finished.id, resumed: false, alreadyComplete: true, status: 'completed', regions: store.regions.list(finished.id).length, cells, provider: finished.provider ?? 'unknown', timings: { read: 0, detect: 0, crop: 0, classify: 0, store: 0, total: 0 } };
   }
 
   let runId: number;
@@ -118,7 +118,7 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
     cellBudget: budget,
   };
 
-  const timings = { read: 0, detect: 0, crop: 0, classify: 0, total: 0 };
+  const timings = { read: 0, detect: 0, crop: 0, classify: 0, store: 0, total: 0 };
   const started = performance.now();
   let provider = 'unknown';
   let cellsStored = already;
@@ -167,9 +167,11 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
           case 'region': {
             const region = byId.get(event.regionId);
             if (!region) throw new AppError('INTERNAL', `Worker returned unknown region ${event.regionId}`);
+            const t0 = performance.now();
             const result = store.cells.insertBatch(region.id, event.cells.map(toNewCell), {
               quality: { ...(region.quality ?? {}), cellsDetected: event.cells.length, truncatedByCellLimit: event.truncated },
             });
+            timings.store += performance.now() - t0;
             cellsStored += result.inserted;
             regionsDone += 1;
             for (const k of ['read', 'detect', 'crop', 'classify'] as const) timings[k] += event.timings[k];
