@@ -5,7 +5,7 @@ import { validate } from '../../shared/errors/validate.js';
 import type { AuditLog } from './AuditLog.js';
 import { found } from './notFound.js';
 import type { StoreContext } from './StoreContext.js';
-import { readQuery, writeTransaction } from './StoreContext.js';
+import { prepared, readQuery, writeTransaction } from './StoreContext.js';
 
 /** Lifecycle of an analysis run; `running` is also what a crashed run is left in (resume it). */
 export type AnalysisRunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
@@ -76,8 +76,8 @@ export class AnalysisRunRepository {
   start(run: NewAnalysisRun): AnalysisRunRecord {
     const r = validate(NEW_RUN, run, 'analysisRun');
     return writeTransaction(this.ctx, 'record the start of an analysis run', () => {
-      const info = this.ctx.db
-        .prepare(
+      const info = prepared(
+          this.ctx,
           `INSERT INTO analysis_runs (slide_id, manifest_hash, member_hashes, class_codes, app_version, parameters, provider, started_at, status)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')`,
         )
@@ -101,7 +101,7 @@ export class AnalysisRunRepository {
   setProvider(runId: number, provider: string): AnalysisRunRecord {
     return writeTransaction(this.ctx, `record the provider of analysis run ${runId}`, () => {
       this.requireRunning(runId);
-      this.ctx.db.prepare('UPDATE analysis_runs SET provider = ? WHERE id = ?').run(provider, runId);
+      prepared(this.ctx, 'UPDATE analysis_runs SET provider = ? WHERE id = ?').run(provider, runId);
       this.audit.append({ action: 'run.provider', entity: `run:${runId}`, payload: { provider } });
       return this.get(runId);
     });
@@ -117,8 +117,7 @@ export class AnalysisRunRepository {
     }
     return writeTransaction(this.ctx, `record the end of analysis run ${runId}`, () => {
       this.requireRunning(runId);
-      this.ctx.db
-        .prepare('UPDATE analysis_runs SET status = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?')
+      prepared(this.ctx, 'UPDATE analysis_runs SET status = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?')
         .run(status, this.ctx.now(), error?.code ?? null, error?.message ?? null, runId);
       this.audit.append({ action: 'run.finish', entity: `run:${runId}`, payload: { status, error: error ?? null } });
       return this.get(runId);
@@ -127,28 +126,28 @@ export class AnalysisRunRepository {
 
   /** The run with this id, or NOT_FOUND. */
   get(id: number): AnalysisRunRecord {
-    const row = readQuery('read an analysis run', () => this.ctx.db.prepare('SELECT * FROM analysis_runs WHERE id = ?').get(id) as Row | undefined);
+    const row = readQuery('read an analysis run', () => prepared(this.ctx, 'SELECT * FROM analysis_runs WHERE id = ?').get(id) as Row | undefined);
     return toRecord(found(row, 'analysis run', id));
   }
 
   /** Every run of a slide, oldest first. */
   listForSlide(slideId: number): AnalysisRunRecord[] {
     return readQuery('list analysis runs', () =>
-      (this.ctx.db.prepare('SELECT * FROM analysis_runs WHERE slide_id = ? ORDER BY id').all(slideId) as Row[]).map(toRecord),
+      (prepared(this.ctx, 'SELECT * FROM analysis_runs WHERE slide_id = ? ORDER BY id').all(slideId) as Row[]).map(toRecord),
     );
   }
 
   /** Runs still marked running: after a crash these are the ones to resume (or finish as failed). */
   unfinished(): AnalysisRunRecord[] {
     return readQuery('list unfinished analysis runs', () =>
-      (this.ctx.db.prepare("SELECT * FROM analysis_runs WHERE status = 'running' ORDER BY id").all() as Row[]).map(toRecord),
+      (prepared(this.ctx, "SELECT * FROM analysis_runs WHERE status = 'running' ORDER BY id").all() as Row[]).map(toRecord),
     );
   }
 
   /** The newest completed run of a slide, if any. */
   latestCompleted(slideId: number): AnalysisRunRecord | undefined {
     const row = readQuery('find the latest analysis run', () =>
-      this.ctx.db.prepare("SELECT * FROM analysis_runs WHERE slide_id = ? AND status = 'completed' ORDER BY id DESC LIMIT 1").get(slideId) as
+      prepared(this.ctx, "SELECT * FROM analysis_runs WHERE slide_id = ? AND status = 'completed' ORDER BY id DESC LIMIT 1").get(slideId) as
         | Row
         | undefined,
     );

@@ -4,7 +4,7 @@ import type { AuditRow as Row } from './auditHash.js';
 import { auditHash, GENESIS_HASH } from './auditHash.js';
 import { canonicalJson } from './canonicalJson.js';
 import type { StoreContext } from './StoreContext.js';
-import { readQuery } from './StoreContext.js';
+import { prepared, readQuery } from './StoreContext.js';
 import type { AuditVerification } from './verifyAuditChain.js';
 import { verifyAuditChain } from './verifyAuditChain.js';
 
@@ -71,8 +71,8 @@ export class AuditLog {
   /** Entries in seq order, optionally for one entity, from a seq, at most `limit`. */
   list(options: { entity?: string; fromSeq?: number; limit?: number } = {}): AuditEntry[] {
     return readQuery('read the audit log', () => {
-      const rows = this.#ctx.db
-        .prepare(
+      const rows = prepared(
+          this.#ctx,
           'SELECT * FROM audit_log WHERE seq >= @fromSeq AND (@entity IS NULL OR entity = @entity) ORDER BY seq LIMIT @limit',
         )
         .all({ fromSeq: options.fromSeq ?? 1, entity: options.entity ?? null, limit: options.limit ?? -1 }) as Row[];

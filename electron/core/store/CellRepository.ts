@@ -8,7 +8,7 @@ import type { AuditLog } from './AuditLog.js';
 import { found } from './notFound.js';
 import { decodeProbabilities, encodeProbabilities } from './probabilityBlob.js';
 import type { StoreContext } from './StoreContext.js';
-import { readQuery, writeTransaction } from './StoreContext.js';
+import { prepared, readQuery, writeTransaction } from './StoreContext.js';
 
 /** One detected and classified cell, as the analysis pipeline hands it over (level-0 pixels). */
 export interface NewCell {
@@ -140,19 +140,20 @@ export class CellRepository {
     const list = validate(z.array(NEW_CELL), cells, 'cells') as readonly NewCell[];
     const completes = options.completesRegion ?? true;
     return writeTransaction(this.ctx, `store ${list.length} cells of region ${regionId}`, () => {
-      const region = this.ctx.db.prepare('SELECT run_id, status FROM regions WHERE id = ?').get(regionId) as
+      const region = prepared(this.ctx, 'SELECT run_id, status FROM regions WHERE id = ?').get(regionId) as
         | { run_id: number; status: string }
         | undefined;
       const { run_id: runId, status } = found(region, 'region', regionId);
       if (status === 'done') return { inserted: 0, skipped: list.length, regionDone: true };
-      const run = this.ctx.db.prepare('SELECT class_codes, status FROM analysis_runs WHERE id = ?').get(runId) as { class_codes: string; status: string };
+      const run = prepared(this.ctx, 'SELECT class_codes, status FROM analysis_runs WHERE id = ?').get(runId) as { class_codes: string; status: string };
       if (run.status !== 'running') {
         throw new AppError('VALIDATION_FAILED', `Expected analysis run ${runId} to be running but it is ${run.status}; cells cannot be added`);
       }
       const classCodes = JSON.parse(run.class_codes) as string[];
       list.forEach((c, i) => checkAgainstRun(c, i, classCodes));
 
-      const insert = this.ctx.db.prepare(
+      const insert = prepared(
+        this.ctx,
         `INSERT INTO cells (run_id, region_id, local_index, x, y, bbox_x, bbox_y, bbox_w, bbox_h, outline, measurements, crop,
            probabilities, predicted_code, entropy, mutual_information, agreement, margin)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -189,8 +190,8 @@ export class CellRepository {
         }
       }
       if (completes) {
-        this.ctx.db
-          .prepare(
+        prepared(
+            this.ctx,
             `UPDATE regions SET status = 'done', completed_at = ?, quality = coalesce(?, quality),
                cell_count = (SELECT count(*) FROM cells WHERE region_id = ?) WHERE id = ?`,
           )
@@ -208,8 +209,8 @@ export class CellRepository {
   /** The cell with this id (without crop bytes), or NOT_FOUND. */
   get(id: number): CellRecord {
     const row = readQuery('read a cell', () =>
-      this.ctx.db
-        .prepare(
+      prepared(
+          this.ctx,
           `SELECT ${SUMMARY}, c.outline, c.measurements, c.probabilities, c.crop IS NOT NULL AS has_crop
            FROM cells c JOIN cell_labels l ON l.cell_id = c.id WHERE c.id = ?`,
         )
@@ -227,7 +228,7 @@ export class CellRepository {
 
   /** The cell's crop (JPEG bytes), or null when none was stored. */
   crop(id: number): Buffer | null {
-    const row = readQuery('read a cell crop', () => this.ctx.db.prepare('SELECT crop FROM cells WHERE id = ?').get(id) as { crop: Buffer | null } | undefined);
+    const row = readQuery('read a cell crop', () => prepared(this.ctx, 'SELECT crop FROM cells WHERE id = ?').get(id) as { crop: Buffer | null } | undefined);
     return found(row, 'cell', id).crop;
   }
 
@@ -244,8 +245,8 @@ export class CellRepository {
     const right = viewport.x + viewport.width;
     const bottom = viewport.y + viewport.height;
     const rows = readQuery('query cells in a viewport', () =>
-      this.ctx.db
-        .prepare(
+      prepared(
+          this.ctx,
           `WITH hits AS MATERIALIZED (
              SELECT id FROM cells_rtree WHERE max_x >= @x AND min_x <= @right AND max_y >= @y AND min_y <= @bottom)
            SELECT ${SUMMARY} FROM hits h CROSS JOIN cells c ON c.id = h.id CROSS JOIN cell_labels l ON l.cell_id = c.id
@@ -263,8 +264,8 @@ export class CellRepository {
     if (!isCellClassCode(code)) throw new AppError('VALIDATION_FAILED', `Expected a cell class code but received ${JSON.stringify(code)}`);
     return readQuery(`list cells labelled ${code}`, () =>
       (
-        this.ctx.db
-          .prepare(
+        prepared(
+            this.ctx,
             `SELECT ${SUMMARY} FROM cell_labels l JOIN cells c ON c.id = l.cell_id
              WHERE l.run_id IN (SELECT value FROM json_each(@runs)) AND l.label_code = @code
              ORDER BY c.id LIMIT @limit OFFSET @offset`,
@@ -284,8 +285,8 @@ export class CellRepository {
     if (order === undefined) throw new AppError('VALIDATION_FAILED', `Expected one of ${Object.keys(ORDER_BY).join(', ')} for metric but received ${JSON.stringify(metric)}`);
     return readQuery('list cells by uncertainty', () =>
       (
-        this.ctx.db
-          .prepare(
+        prepared(
+            this.ctx,
             `SELECT ${SUMMARY} FROM cells c JOIN cell_labels l ON l.cell_id = c.id
              WHERE c.run_id IN (SELECT value FROM json_each(@runs)) AND (@unreviewed = 0 OR l.decision_id IS NULL)
              ORDER BY ${order} LIMIT @limit OFFSET @offset`,
@@ -303,8 +304,7 @@ export class CellRepository {
   /** Counts of CURRENT labels over the given runs (e.g. both smears of a case): the differential's input. */
   currentLabelCounts(runIds: number | readonly number[]): Record<string, number> {
     return readQuery('count current labels', () => {
-      const rows = this.ctx.db
-        .prepare('SELECT label_code, count(*) AS n FROM cell_labels WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY label_code')
+      const rows = prepared(this.ctx, 'SELECT label_code, count(*) AS n FROM cell_labels WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY label_code')
         .all(JSON.stringify(toRunList(runIds))) as { label_code: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.label_code, r.n]));
     });
@@ -312,7 +312,7 @@ export class CellRepository {
 
   /** Number of cells stored for a run. */
   countForRun(runId: number): number {
-    return readQuery('count cells', () => this.ctx.db.prepare('SELECT count(*) FROM cells WHERE run_id = ?').pluck().get(runId) as number);
+    return readQuery('count cells', () => prepared(this.ctx, 'SELECT count(*) FROM cells WHERE run_id = ?').pluck().get(runId) as number);
   }
 }
 

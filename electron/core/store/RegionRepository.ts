@@ -5,7 +5,7 @@ import { validate } from '../../shared/errors/validate.js';
 import type { AuditLog } from './AuditLog.js';
 import { found } from './notFound.js';
 import type { StoreContext } from './StoreContext.js';
-import { readQuery, writeTransaction } from './StoreContext.js';
+import { prepared, readQuery, writeTransaction } from './StoreContext.js';
 
 /** A GeoJSON Polygon in level-0 pixels (x right, y down); rings as GeoJSON writes them. */
 export interface GeoJsonPolygon {
@@ -81,11 +81,12 @@ export class RegionRepository {
       seen.add(r.orderIndex);
     }
     return writeTransaction(this.ctx, `record regions of analysis run ${runId}`, () => {
-      const status = this.ctx.db.prepare('SELECT status FROM analysis_runs WHERE id = ?').pluck().get(runId) as string | undefined;
+      const status = prepared(this.ctx, 'SELECT status FROM analysis_runs WHERE id = ?').pluck().get(runId) as string | undefined;
       if (found(status, 'analysis run', runId) !== 'running') {
         throw new AppError('VALIDATION_FAILED', `Expected analysis run ${runId} to be running but it is ${status}; regions cannot be added`);
       }
-      const insert = this.ctx.db.prepare(
+      const insert = prepared(
+        this.ctx,
         `INSERT INTO regions (run_id, order_index, geometry, min_x, min_y, max_x, max_y, source, quality)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -110,7 +111,7 @@ export class RegionRepository {
       if (this.get(regionId).status !== 'pending') {
         throw new AppError('VALIDATION_FAILED', `Expected region ${regionId} to be pending but it is done; a completed region cannot change`);
       }
-      this.ctx.db.prepare('UPDATE regions SET quality = ? WHERE id = ?').run(JSON.stringify(q), regionId);
+      prepared(this.ctx, 'UPDATE regions SET quality = ? WHERE id = ?').run(JSON.stringify(q), regionId);
       this.audit.append({ action: 'region.quality', entity: `region:${regionId}`, payload: q });
       return this.get(regionId);
     });
@@ -118,29 +119,28 @@ export class RegionRepository {
 
   /** The region with this id, or NOT_FOUND. */
   get(id: number): RegionRecord {
-    const row = readQuery('read a region', () => this.ctx.db.prepare('SELECT * FROM regions WHERE id = ?').get(id) as Row | undefined);
+    const row = readQuery('read a region', () => prepared(this.ctx, 'SELECT * FROM regions WHERE id = ?').get(id) as Row | undefined);
     return toRecord(found(row, 'region', id));
   }
 
   /** Every region of a run, in processing order. */
   list(runId: number): RegionRecord[] {
     return readQuery('list regions', () =>
-      (this.ctx.db.prepare('SELECT * FROM regions WHERE run_id = ? ORDER BY order_index').all(runId) as Row[]).map(toRecord),
+      (prepared(this.ctx, 'SELECT * FROM regions WHERE run_id = ? ORDER BY order_index').all(runId) as Row[]).map(toRecord),
     );
   }
 
   /** Regions of a run not yet done, in processing order: what a resumed run still has to analyse. */
   pending(runId: number): RegionRecord[] {
     return readQuery('list pending regions', () =>
-      (this.ctx.db.prepare("SELECT * FROM regions WHERE run_id = ? AND status = 'pending' ORDER BY order_index").all(runId) as Row[]).map(toRecord),
+      (prepared(this.ctx, "SELECT * FROM regions WHERE run_id = ? AND status = 'pending' ORDER BY order_index").all(runId) as Row[]).map(toRecord),
     );
   }
 
   /** How far a run has got: regions planned and done, and cells stored. */
   progress(runId: number): { regions: number; done: number; cells: number } {
     return readQuery('read run progress', () => {
-      const r = this.ctx.db
-        .prepare("SELECT count(*) AS regions, count(*) FILTER (WHERE status = 'done') AS done, coalesce(sum(cell_count), 0) AS cells FROM regions WHERE run_id = ?")
+      const r = prepared(this.ctx, "SELECT count(*) AS regions, count(*) FILTER (WHERE status = 'done') AS done, coalesce(sum(cell_count), 0) AS cells FROM regions WHERE run_id = ?")
         .get(runId) as { regions: number; done: number; cells: number };
       return r;
     });

@@ -6,7 +6,7 @@ import { validate } from '../../shared/errors/validate.js';
 import type { AuditLog } from './AuditLog.js';
 import { found } from './notFound.js';
 import type { StoreContext } from './StoreContext.js';
-import { readQuery, writeTransaction } from './StoreContext.js';
+import { prepared, readQuery, writeTransaction } from './StoreContext.js';
 
 /** What a reviewer can do to cells; undo and redo are recorded as decisions too. */
 export type ReviewAction = 'reclassify' | 'confirm' | 'defer' | 'undo' | 'redo';
@@ -134,7 +134,7 @@ export class ReviewRepository {
       const undoBatch = this.stacks(reviewer).redo.at(-1);
       if (undoBatch === undefined) return null;
       const undos = this.decisionsOfBatch(undoBatch);
-      const labelOf = this.ctx.db.prepare('SELECT label_code FROM review_decisions WHERE id = ?').pluck();
+      const labelOf = prepared(this.ctx, 'SELECT label_code FROM review_decisions WHERE id = ?').pluck();
       return this.appendReversal(reviewer, 'redo', undos, (u) => labelOf.get(u.undo_of) as string, undoBatch);
     });
   }
@@ -150,7 +150,7 @@ export class ReviewRepository {
   /** A cell's current label (derived from the append-only decisions), or NOT_FOUND. */
   currentLabel(cellId: number): CurrentLabel {
     const row = readQuery('read a current label', () =>
-      this.ctx.db.prepare('SELECT * FROM cell_labels WHERE cell_id = ?').get(cellId) as
+      prepared(this.ctx, 'SELECT * FROM cell_labels WHERE cell_id = ?').get(cellId) as
         | { cell_id: number; label_code: string; predicted_code: string; decision_id: number | null; reviewer: string | null }
         | undefined,
     );
@@ -168,15 +168,14 @@ export class ReviewRepository {
   /** Every decision on a cell, oldest first (the who-changed-what trail). */
   history(cellId: number): ReviewDecision[] {
     return readQuery('read review history', () =>
-      (this.ctx.db.prepare('SELECT * FROM review_decisions WHERE cell_id = ? ORDER BY id').all(cellId) as DecisionRow[]).map(toDecision),
+      (prepared(this.ctx, 'SELECT * FROM review_decisions WHERE cell_id = ? ORDER BY id').all(cellId) as DecisionRow[]).map(toDecision),
     );
   }
 
   /** Cells of the given runs whose current label is DEFER: a case with any cannot be signed. */
   deferredCount(runIds: readonly number[]): number {
     return readQuery('count deferred cells', () =>
-      this.ctx.db
-        .prepare("SELECT count(*) FROM cell_labels WHERE label_code = 'DEFER' AND run_id IN (SELECT value FROM json_each(?))")
+      prepared(this.ctx, "SELECT count(*) FROM cell_labels WHERE label_code = 'DEFER' AND run_id IN (SELECT value FROM json_each(?))")
         .pluck()
         .get(JSON.stringify(runIds)) as number,
     );
@@ -203,8 +202,8 @@ export class ReviewRepository {
    * clears redo; an undo moves its target from undo to redo; a redo moves its undo back.
    */
   private stacks(reviewer: string): { undo: number[]; redo: number[] } {
-    const batches = this.ctx.db
-      .prepare(
+    const batches = prepared(
+        this.ctx,
         `SELECT d.batch_id, min(d.action) AS action, min(t.batch_id) AS target_batch
          FROM review_decisions d LEFT JOIN review_decisions t ON t.id = d.undo_of
          WHERE d.reviewer = ? GROUP BY d.batch_id ORDER BY d.batch_id`,
@@ -233,7 +232,7 @@ export class ReviewRepository {
 
   private requireCells(cellIds: readonly number[]): void {
     const existing = new Set(
-      this.ctx.db.prepare('SELECT id FROM cells WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(cellIds)) as number[],
+      prepared(this.ctx, 'SELECT id FROM cells WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(cellIds)) as number[],
     );
     const missing = cellIds.filter((id) => !existing.has(id));
     if (missing.length > 0) throw new AppError('NOT_FOUND', `No cell with id ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''} in this case file`);
@@ -249,15 +248,16 @@ export class ReviewRepository {
   }
 
   private decisionsOfBatch(batchId: number): DecisionRow[] {
-    return this.ctx.db.prepare('SELECT * FROM review_decisions WHERE batch_id = ? ORDER BY id').all(batchId) as DecisionRow[];
+    return prepared(this.ctx, 'SELECT * FROM review_decisions WHERE batch_id = ? ORDER BY id').all(batchId) as DecisionRow[];
   }
 
   private nextBatchId(): number {
-    return (this.ctx.db.prepare('SELECT coalesce(max(batch_id), 0) + 1 FROM review_decisions').pluck().get() as number) ?? 1;
+    return (prepared(this.ctx, 'SELECT coalesce(max(batch_id), 0) + 1 FROM review_decisions').pluck().get() as number) ?? 1;
   }
 
   private insertStatement() {
-    return this.ctx.db.prepare(
+    return prepared(
+      this.ctx,
       'INSERT INTO review_decisions (batch_id, cell_id, action, label_code, reviewer, decided_at, undo_of, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }

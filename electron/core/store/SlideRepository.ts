@@ -4,7 +4,7 @@ import { validate } from '../../shared/errors/validate.js';
 import type { AuditLog } from './AuditLog.js';
 import { found } from './notFound.js';
 import type { StoreContext } from './StoreContext.js';
-import { readQuery, writeTransaction } from './StoreContext.js';
+import { prepared, readQuery, writeTransaction } from './StoreContext.js';
 
 /** A slide to record in the case file: identity, geometry and calibration as read from OpenSlide. */
 export interface NewSlide {
@@ -69,13 +69,13 @@ export class SlideRepository {
       const existing = this.findByQuickHash(s.quickHash);
       if (existing !== undefined) {
         if (existing.path === s.path) return existing;
-        this.ctx.db.prepare('UPDATE slides SET path = ? WHERE id = ?').run(s.path, existing.id);
+        prepared(this.ctx, 'UPDATE slides SET path = ? WHERE id = ?').run(s.path, existing.id);
         this.audit.append({ action: 'slide.relocate', entity: `slide:${existing.id}`, payload: { from: existing.path, to: s.path } });
         return { ...existing, path: s.path };
       }
       const cal = s.calibration;
-      const info = this.ctx.db
-        .prepare(
+      const info = prepared(
+          this.ctx,
           `INSERT INTO slides (path, quick_hash, vendor, width, height, mpp_x, mpp_y, calibration_source, objective_power, added_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -100,19 +100,19 @@ export class SlideRepository {
 
   /** The slide with this id, or NOT_FOUND. */
   get(id: number): SlideRecord {
-    const row = readQuery('read a slide', () => this.ctx.db.prepare('SELECT * FROM slides WHERE id = ?').get(id) as Row | undefined);
+    const row = readQuery('read a slide', () => prepared(this.ctx, 'SELECT * FROM slides WHERE id = ?').get(id) as Row | undefined);
     return toRecord(found(row, 'slide', id));
   }
 
   /** The slide with this quick hash, if recorded. */
   findByQuickHash(quickHash: string): SlideRecord | undefined {
-    const row = readQuery('find a slide', () => this.ctx.db.prepare('SELECT * FROM slides WHERE quick_hash = ?').get(quickHash) as Row | undefined);
+    const row = readQuery('find a slide', () => prepared(this.ctx, 'SELECT * FROM slides WHERE quick_hash = ?').get(quickHash) as Row | undefined);
     return row === undefined ? undefined : toRecord(row);
   }
 
   /** Every slide, in the order recorded. */
   list(): SlideRecord[] {
-    return readQuery('list slides', () => (this.ctx.db.prepare('SELECT * FROM slides ORDER BY id').all() as Row[]).map(toRecord));
+    return readQuery('list slides', () => (prepared(this.ctx, 'SELECT * FROM slides ORDER BY id').all() as Row[]).map(toRecord));
   }
 }
 

@@ -10,6 +10,27 @@ export interface StoreContext {
   now(): string;
 }
 
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * The connection's prepared statement for `sql`, compiled once and reused: compiling (above all
+ * the `cell_labels` view) costs more than running a point query. Callers that `.pluck()` a
+ * statement must always do so for that SQL text.
+ */
+export function prepared(ctx: StoreContext, sql: string): Database.Statement {
+  let cache = statementCache.get(ctx.db);
+  if (cache === undefined) {
+    cache = new Map();
+    statementCache.set(ctx.db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (stmt === undefined) {
+    stmt = ctx.db.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
 /**
  * Runs `fn` in one IMMEDIATE transaction (a savepoint when already inside one, so callers can
  * group several repository calls), mapping SQLite failures to coded errors. IMMEDIATE takes the
