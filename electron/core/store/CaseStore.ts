@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
 import { AnalysisRunRepository } from './AnalysisRunRepository.js';
 import { AuditLog } from './AuditLog.js';
+import { CaseDetailsRepository } from './CaseDetailsRepository.js';
 import { CellRepository } from './CellRepository.js';
 import { schemaVersion } from './migrate.js';
 import { RegionRepository } from './RegionRepository.js';
 import { ReviewRepository } from './ReviewRepository.js';
+import { ReviewerRepository } from './ReviewerRepository.js';
+import { SignoffRepository } from './SignoffRepository.js';
 import { SlideRepository } from './SlideRepository.js';
 import type { StoreContext } from './StoreContext.js';
 import { readQuery, writeTransaction } from './StoreContext.js';
@@ -18,6 +21,9 @@ export class CaseStore {
   readonly cells: CellRepository;
   readonly review: ReviewRepository;
   readonly audit: AuditLog;
+  readonly reviewers: ReviewerRepository;
+  readonly signoff: SignoffRepository;
+  readonly caseDetails: CaseDetailsRepository;
   readonly #ctx: StoreContext;
 
   constructor(ctx: StoreContext, path: string) {
@@ -29,6 +35,9 @@ export class CaseStore {
     this.regions = new RegionRepository(ctx, this.audit);
     this.cells = new CellRepository(ctx, this.audit);
     this.review = new ReviewRepository(ctx, this.audit);
+    this.reviewers = new ReviewerRepository(ctx, this.audit);
+    this.signoff = new SignoffRepository(ctx, this.audit);
+    this.caseDetails = new CaseDetailsRepository(ctx, this.audit);
   }
 
   /** Groups several repository writes into one transaction: all commit, or none (nested calls become savepoints). */

@@ -66,7 +66,12 @@ export function openCaseStore(path: string, options: OpenCaseStoreOptions = {}):
     return new CaseStore(ctx, path);
   } catch (err) {
     db?.close();
-    throw toStoreError(err, `open case file ${path}`);
+    const mapped = toStoreError(err, `open case file ${path}`);
+    // better-sqlite3 reports a missing parent folder as a plain TypeError, not a SqliteError.
+    if (mapped === err && err instanceof TypeError && /directory does not exist/.test(err.message)) {
+      throw new AppError('STORE_FAILED', `Could not open case file ${path}: its folder does not exist`, { cause: err });
+    }
+    throw mapped;
   }
 }
 

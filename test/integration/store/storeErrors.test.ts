@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openCaseStore } from '../../../electron/core/store/index.js';
+import { decodeProbabilities, encodeProbabilities } from '../../../electron/core/store/probabilityBlob.js';
+import { toStoreError } from '../../../electron/core/store/storeErrors.js';
 import { AppError } from '../../../electron/shared/errors/AppError.js';
 import { gridCells, squareRegion, startRun, tempDir } from './storeFixtures.js';
 
@@ -58,4 +60,42 @@ test('a write blocked by another connection beyond busy_timeout is STORE_FAILED 
   });
   assert.deepEqual(b.regions.list(runId).map((r) => r.orderIndex), [0]);
   assert.equal(b.audit.verifyChain().ok, true);
+});
+
+test('a case file in a missing folder, or a folder given as the file, is STORE_FAILED', (t) => {
+  const tmp = tempDir();
+  t.after(tmp.cleanup);
+  assert.throws(() => openCaseStore(tmp.file('no/such/folder/case.marrowscope')), coded('STORE_FAILED', /folder does not exist/));
+  assert.throws(() => openCaseStore(tmp.dir), coded('STORE_FAILED', /cannot be opened/));
+});
+
+test('SQLite failures map to coded errors; AppErrors pass through; other throwables are left alone', () => {
+  const sqlite = (code: string): Error => Object.assign(new Error(`sqlite says ${code}`), { code });
+  const full = toStoreError(sqlite('SQLITE_FULL'), 'store cells');
+  assert.ok(full instanceof AppError && full.code === 'DISK_FULL' && /Could not store cells: the disk is full/.test(full.message));
+  for (const [code, words] of [
+    ['SQLITE_READONLY', /read-only/],
+    ['SQLITE_READONLY_DBMOVED', /read-only/],
+    ['SQLITE_BUSY', /locked/],
+    ['SQLITE_CORRUPT', /corrupt/],
+    ['SQLITE_NOTADB', /corrupt or not a SQLite database/],
+    ['SQLITE_IOERR_WRITE', /disk read or write failed/],
+    ['SQLITE_CONSTRAINT_TRIGGER', /breaks a rule/],
+  ] as const) {
+    const e = toStoreError(sqlite(code), 'do it');
+    assert.ok(e instanceof AppError && e.code === 'STORE_FAILED' && words.test(e.message) && e.message.includes(code), `${code}: ${String(e)}`);
+  }
+  const app = new AppError('NOT_FOUND', 'x');
+  assert.equal(toStoreError(app, 'y'), app);
+  const bug = new TypeError('bug');
+  assert.equal(toStoreError(bug, 'y'), bug);
+});
+
+test('probability BLOBs are little-endian float32 in class order', () => {
+  const blob = encodeProbabilities([1, 0.5, 0]);
+  assert.deepEqual([...blob], [0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x3f, 0, 0, 0, 0]);
+  assert.deepEqual(decodeProbabilities(blob), new Float32Array([1, 0.5, 0]));
+  // A view into a larger buffer at an odd offset decodes too (SQLite hands back such Buffers).
+  const shifted = Buffer.concat([Buffer.from([9]), blob]).subarray(1);
+  assert.deepEqual(decodeProbabilities(shifted), new Float32Array([1, 0.5, 0]));
 });
