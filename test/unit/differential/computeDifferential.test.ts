@@ -8,6 +8,8 @@ import {
   type Differential,
 } from '../../../electron/shared/domain/differential/index.js';
 import { AppError } from '../../../electron/shared/errors/AppError.js';
+import { CELL_CLASSES, COUNTED_CATEGORIES } from '../../../electron/shared/domain/taxonomy.js';
+import { categoryOf } from '../../../electron/shared/domain/differential/index.js';
 
 const row = (d: Differential, category: string) => {
   const r = d.rows.find((x) => x.category === category);
@@ -127,4 +129,17 @@ test('unknown codes and bad counts or options throw VALIDATION_FAILED naming the
   assert.throws(() => computeDifferential({}, { targets: { minimum: 500, precise: 300 } }), coded(/targets\.precise/));
   assert.throws(() => computeDifferential({}, { blastThresholds: [0] }), coded(/blastThresholds/));
   assert.throws(() => computeDifferential({}, { meConvention: 'nope' as never }), coded(/meConvention/));
+});
+
+test('under every blast definition, every counted class lands in a counted row and every other class outside the NDC', () => {
+  for (const [name, definition] of Object.entries(BLAST_DEFINITIONS)) {
+    for (const cls of CELL_CLASSES) {
+      const category = categoryOf(cls.code, definition);
+      assert.equal((COUNTED_CATEGORIES as readonly string[]).includes(category), cls.counted, `${name}: ${cls.code} → ${category}`);
+    }
+    // One of each class: the NDC is exactly the number of counted classes.
+    const d = computeDifferential(Object.fromEntries(CELL_CLASSES.map((c) => [c.code, 1])), { blastDefinition: definition });
+    assert.equal(d.ndcTotal, CELL_CLASSES.filter((c) => c.counted).length, name);
+    assert.equal(d.excluded.reduce((s, r) => s + r.count, 0), CELL_CLASSES.filter((c) => !c.counted).length, name);
+  }
 });

@@ -36,7 +36,7 @@ export function computeDifferential(
     if (isCounted(code)) ndcTotal += n;
   }
   const sum = (codes: readonly CodeCount[]): number => codes.reduce((s, c) => s + c.count, 0);
-  const codesOf = (category: NdcCategory): CodeCount[] => (byCategory.get(category) ?? []).sort((a, b) => a.code.localeCompare(b.code));
+  const codesOf = (category: NdcCategory): CodeCount[] => (byCategory.get(category) ?? []).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
   const rows: DifferentialRow[] = COUNTED_CATEGORIES.map((category) => {
     const codes = codesOf(category);
