@@ -13,7 +13,7 @@
  * where needed and re-encoded at q80, like the anchor); the anchor runs as 1 process and as
  * 2 processes (half the tiles each, started together). Tiles/s are wall-clock; CPU ms per tile
  * (process CPU time over all threads) is the robust figure on a shared machine.
- * Then: cached-tile latency (same tiles again), and RSS while reading 10,000 tiles through a 64 MiB cache.
+ * Then: cached-tile latency (same tiles again), and RSS while reading 10,000 tiles through a 32 MiB cache.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     tiles: { type: 'string', default: '600' },
     'rss-tiles': { type: 'string', default: '10000' },
     'in-flight': { type: 'string', default: '4' },
+    'rss-cache-mib': { type: 'string', default: '32' },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -41,7 +42,7 @@ const IN_FLIGHT = Number(args['in-flight']);
 const TILE_SIZE = 256;
 const OVERLAP = 0;
 const QUALITY = 80;
-const RSS_CACHE_BYTES = 64 * 1024 * 1024;
+const RSS_CACHE_BYTES = Number(args['rss-cache-mib']) * 1024 * 1024;
 
 const outDir = join(projectRoot(), 'test', 'bench', 'out');
 const anchorScript = join(projectRoot(), 'test', 'bench', 'tiles_anchor.py');

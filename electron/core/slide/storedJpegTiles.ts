@@ -4,11 +4,11 @@
  *
  * Only where the stored bytes are a self-describing JPEG that any decoder turns into the pixels
  * OpenSlide returns: a TIFF (generic-tiff or aperio) level with JPEG compression (7), 8-bit, 3
- * samples, contiguous planes, and either Photometric YCbCr or Photometric RGB with SOF component
- * ids 'R','G','B' (how libtiff/vips mark untransformed RGB; libjpeg-turbo and browsers honour it).
- * Aperio's "JPEG/RGB" tiles with component ids 0,1,2 are RGB data a plain decoder would read as
- * YCbCr, so they are not served this way. TileService also checks the first stored tile of each
- * level against OpenSlide's own decode before trusting the level.
+ * samples, contiguous planes, Photometric YCbCr or RGB. Untransformed RGB data is marked with
+ * component ids 'R','G','B' (as libtiff/vips write it, and as libjpeg-turbo and browsers read it);
+ * Aperio's "JPEG/RGB" tiles carry ids 0,1,2, which a plain decoder would take for YCbCr, so those
+ * ids are rewritten. TileService also checks the first stored tile of each level against
+ * OpenSlide's own decode before trusting the level.
  */
 import { open } from 'node:fs/promises';
 
@@ -133,34 +133,52 @@ export async function readStoredJpegTile(path: string, level: StoredJpegLevel, c
   }
   if (data[0] !== 0xff || data[1] !== 0xd8) return undefined;
   const jpeg = level.tables ? Buffer.concat([level.tables, data.subarray(2)]) : data;
-  return colourIsExplicit(jpeg, level.photometric) ? jpeg : undefined;
+  return explicitColour(level.tables ? jpeg : Buffer.from(jpeg), level.photometric);
 }
 
 /**
- * True when a decoder will apply the colour transform OpenSlide (libtiff) applies: YCbCr data
- * without RGB component ids, or RGB data marked by component ids 'R','G','B'. An Adobe APP14
- * marker (which overrides the guess) is refused in both cases.
+ * The JPEG, made to decode with the colour transform OpenSlide (libtiff) applies, or undefined:
+ * - Photometric YCbCr: kept when its component ids are not 'R','G','B' (decoders then assume YCbCr);
+ * - Photometric RGB: libtiff decodes such data without a transform; decoders do the same only for
+ *   component ids 'R','G','B', so other ids (Aperio writes 0,1,2) are rewritten to 'R','G','B' in
+ *   the frame header and the scan header (`jpeg` is modified in place: pass a buffer you own).
+ * Refused: an Adobe APP14 marker (it overrides the ids), anything but one baseline/extended
+ * Huffman frame with 3 components.
  */
-export function colourIsExplicit(jpeg: Buffer, photometric: 2 | 6): boolean {
+export function explicitColour(jpeg: Buffer, photometric: 2 | 6): Buffer | undefined {
+  const RGB = [0x52, 0x47, 0x42];
+  let frameIds: number[] | undefined;
   let i = 2;
   while (i + 4 <= jpeg.length) {
-    if (jpeg[i] !== 0xff) return false;
+    if (jpeg[i] !== 0xff) return undefined;
     const marker = jpeg[i + 1]!;
     if (marker === 0xff) {
       i++;
       continue;
     }
     const length = jpeg.readUInt16BE(i + 2);
-    if (marker === 0xee) return false; // Adobe APP14
+    if (marker === 0xee) return undefined; // Adobe APP14
     if (marker === 0xc0 || marker === 0xc1) {
-      if (jpeg[i + 9] !== 3) return false;
-      const ids = [jpeg[i + 10], jpeg[i + 13], jpeg[i + 16]];
-      const rgbIds = ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42;
-      return photometric === 2 ? rgbIds : !rgbIds;
+      if (frameIds || jpeg[i + 9] !== 3) return undefined;
+      frameIds = [jpeg[i + 10]!, jpeg[i + 13]!, jpeg[i + 16]!];
+      const rgbIds = frameIds.every((id, k) => id === RGB[k]);
+      if (photometric === 6) return rgbIds ? undefined : jpeg;
+      if (rgbIds) return jpeg;
+      RGB.forEach((id, k) => (jpeg[i + 10 + 3 * k] = id));
+    } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return undefined; // progressive, lossless, arithmetic
+    } else if (marker === 0xda) {
+      if (!frameIds) return undefined; // a scan before any frame header
+      const n = jpeg[i + 4]!;
+      for (let k = 0; k < n; k++) {
+        const at = i + 5 + 2 * k;
+        const which = frameIds.indexOf(jpeg[at]!);
+        if (which < 0) return undefined;
+        jpeg[at] = RGB[which]!;
+      }
+      return jpeg; // one scan: a baseline frame has all components in it
     }
-    if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return false; // progressive, lossless, arithmetic
-    if (marker === 0xda) return false; // scan before any frame header
     i += 2 + length;
   }
-  return false;
+  return undefined;
 }
