@@ -5,7 +5,8 @@ import { IMAGE_ORIGIN, type CellDetector, type DetectorCalibration, type Detecto
 import { resolveDetectionParams, toPixelParams, type DetectionParams, type PixelParams } from './DetectionParams.js';
 import { estimateGlass, nuclearStain, toRgb, type GlassColour } from './nuclearStain.js';
 import { loadOpenCv, withMats, type Cv } from './opencv.js';
-import { circularity, outlineArea, outlineBounds, outlinePerimeter, workingToLevel0, type XY } from './outlineMath.js';
+import { pointsBounds } from '../../shared/domain/geometry.js';
+import { circularity, outlineArea, outlinePerimeter, workingToLevel0, type XY } from './outlineMath.js';
 import { pickSeeds } from './pickSeeds.js';
 import { growBreadthFirst, seededWatershed } from './seededWatershed.js';
 import { chamferDistance, close, dilate, downsampleRgb, fillHoles, gaussianBlur, labelComponents, open } from './binaryMorphology.js';
@@ -298,7 +299,7 @@ function measureObjects(cv: Cv, track: Track, inp: MeasureInput): Detection[] {
     detections.push({
       id: randomUUID(),
       centroid,
-      bounds: outlineBounds(outline),
+      bounds: pointsBounds(outline),
       outline,
       classification: null,
       detector: inp.detectorName,

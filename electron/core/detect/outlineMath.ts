@@ -48,22 +48,6 @@ export function outlineCentroid(ring: readonly XY[]): XY {
   return { x: cx / (3 * twice), y: cy / (3 * twice) };
 }
 
-/** Axis-aligned bounds of the ring; zero-size at the origin for an empty ring. */
-export function outlineBounds(ring: readonly XY[]): { x: number; y: number; width: number; height: number } {
-  if (ring.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of ring) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
-
 /** 4π·area / perimeter², clamped to [0, 1]: 1 for a disc, ≈0.785 for a square, lower for lobed shapes. */
 export function circularity(area: number, perimeter: number): number {
   if (!(perimeter > 0)) return 0;
