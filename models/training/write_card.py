@@ -86,16 +86,18 @@ def main():
       "average pool, dropout 0.1, linear 192→11. BatchNorm + ReLU; ONNX opset 17 with a dynamic batch axis "
       "(BatchNorm folded into the convs by the exporter), input `input` float32 [batch, 3, 96, 96], output "
       "`logits` [batch, 11]. DeepHeme's ResNeXt-50 (≈145 images/s on 2 cores at 96×96 through onnxruntime) "
-      "would make a five-member ensemble far too slow here; this net is about 40× fewer multiply-adds.\n")
+      "would make a five-member ensemble far too slow here: it needs about 0.78 G multiply-adds per 96×96 crop, "
+      "this net about 8× fewer.\n")
     eager = {r["batch"]: r for r in cpu["bench"]["eager"]}
     fused = {r["batch"]: r for r in cpu["bench"]["fusedBatchNorm"]}
     w(f"PyTorch CPU throughput of the whole 5-member ensemble here ({cpu['machine']}, torch "
       f"{cpu['bench']['torch']}, {cpu['bench']['threads']} threads, `test/bench/classify_torch.py`, median; "
-      f"measured {cpu['date']}):\n")
+      f"measured {cpu['date']} with a load average of about {cpu['loadAverage']} from other jobs on the "
+      "same 2 cores, so these are pessimistic; rerun the script on an idle machine for real figures):\n")
     w("| batch | eager cells/s | BN folded cells/s |")
     w("|---|---|---|")
     for b in sorted(eager):
-        w(f"| {b} | {eager[b]['cellsPerSecond']:.0f} | {fused[b]['cellsPerSecond']:.0f} |")
+        w(f"| {b} | {eager[b]['cellsPerSecond']:.2f} | {fused[b]['cellsPerSecond']:.2f} |")
     w("")
     w("onnxruntime throughput is measured by the engine's benchmark (`test/bench/classify.ts`, results in "
       "`test/bench/RESULTS.md`).\n")
@@ -113,9 +115,12 @@ def main():
       f"({tr['cycles']} × {tr['epochsPerCycle']} epochs of {sp['train']} class-balanced draws), "
       f"{tr['totalSeconds']:.0f} s in all with decoding; trained {man['training']['trainedAt']}. "
       f"CPU ({cpu['machine']}): one training step of 256 crops takes {cpu['trainStepSeconds']:.1f} s "
-      f"(augmentation included) under this machine's load, so the same "
+      f"(augmentation included) at a load average of about {cpu['loadAverage']}, so the same "
       f"{tr['cycles'] * tr['epochsPerCycle']} epochs would take about "
-      f"{cpu['trainStepSeconds'] * (sp['train'] // 256) * tr['cycles'] * tr['epochsPerCycle'] / 3600:.0f} h.\n")
+      f"{cpu['trainStepSeconds'] * (sp['train'] // 256) * tr['cycles'] * tr['epochsPerCycle'] / 3600:.0f} h there; "
+      "on an idle 2-core machine (about 83 images/s for a CNN of this size, docs/ENVIRONMENT.md, i.e. about "
+      f"3 s per step) about "
+      f"{3.1 * (sp['train'] // 256) * tr['cycles'] * tr['epochsPerCycle'] / 3600:.0f} h. Use the GPU.\n")
     w("## Validation metrics\n")
     w(f"All on the validation split, recomputed on CPU (torch {met['torch']}) from the original shared JPEGs "
       "by `models/training/evaluate.py` (centre 96×96 crop, no test-time augmentation).\n")
@@ -140,9 +145,23 @@ def main():
     w(f"| **ensemble** | **{f3(ens['accuracy'])}** | **{f3(ens['macroF1'])}** | **{f3(ens['coarseAccuracy'])}** | "
       f"{f3(ens1['nll'])} | {f3(ens1['ece'])} | {f3(ens['nll'])} | {f3(ens['ece'])} |")
     w("")
-    w(f"Best single member: cycle {best['cycle']} (accuracy {f3(best['accuracy'])}, macro F1 "
-      f"{f3(best['macroF1'])}); ensemble accuracy {f3(ens['accuracy'])}, macro F1 {f3(ens['macroF1'])}. "
-      f"ECE of the ensemble: {f3(ens1['ece'])} at T = 1, {f3(ens['ece'])} at T = {T:.3f}.\n")
+    n_val = sp["validation"]
+    w(f"Best single member: cycle {best['cycle']} (accuracy {best['accuracy']:.4f}, macro F1 "
+      f"{best['macroF1']:.4f}); ensemble accuracy {ens['accuracy']:.4f} (at T = 1: {ens1['accuracy']:.4f}; "
+      f"a shared temperature can move the argmax of a mean of probabilities), macro F1 {ens['macroF1']:.4f}. "
+      f"The margin is small: {round((ens['accuracy'] - best['accuracy']) * n_val)} of {n_val} images, within "
+      "the noise of this split. The ensemble's clearer gain is in probability quality: NLL "
+      f"{ens['nll']:.3f} against {min(m['nllAtT'] for m in met['members']):.3f} for the best member at the "
+      f"same T. ECE of the ensemble: {f3(ens1['ece'])} at T = 1, {f3(ens['ece'])} at T = {T:.3f}.\n")
+    er = json.load(open(os.path.join(HERE, "shipped", "earlier-run.json")))
+    w(f"An earlier run ({er['what']}; {er['trainSeconds']:.0f} s on an {er['device']}) reached ensemble "
+      f"accuracy {er['ensembleCalibrated']['accuracy']:.4f}, macro F1 {er['ensembleCalibrated']['macroF1']:.4f}, "
+      f"ECE {er['ensembleCalibrated']['ece']:.3f} on the same original-JPEG validation split, but did not beat its "
+      f"best member there (cycle {er['bestMember']['cycle']}: accuracy {er['bestMember']['accuracy']:.4f}, macro F1 "
+      f"{er['bestMember']['macroF1']:.4f}): its later cycles were still improving. The shipped run has longer "
+      "cycles and stronger JPEG augmentation. Choosing between two runs on the validation split makes the "
+      "shipped figures slightly optimistic. A first trial (5 × 18 epochs, cut short by a budget guard that "
+      "timed the cuDNN warm-up epoch; since fixed) was discarded.\n")
     w("Per class (ensemble, calibrated):\n")
     w("| class | precision | recall | F1 | support |")
     w("|---|---|---|---|---|")
@@ -181,9 +200,10 @@ def main():
       "```\n")
     w(f"The shipped run was started as `--epochs-per-cycle 100 --budget-min 4.6`; after timing epoch 3 "
       f"(0.64 s/epoch on the H200) the budget guard set "
-      f"{tr['epochsPerCycle']} epochs per cycle (logged in `train.log`), which the command above names directly. GPU runs are not bit-for-bit reproducible (cuDNN autotuning, bf16 autocast); expect "
-      "validation figures within about ±0.5 %. The pack re-encodes images as WebP q90 to fit the 64 MiB a "
-      "device call carries, which training sees; validation figures above use the original JPEGs.\n")
+      f"{tr['epochsPerCycle']} epochs per cycle (logged in `models/training/shipped/train-log.txt`), which the command above names directly. GPU runs are not bit-for-bit reproducible (cuDNN autotuning, bf16 autocast); expect "
+      "validation figures within about ±0.5 %. The pack re-encodes the training images as WebP q90 to fit "
+      "the 64 MiB a device call carries (validation images travel as their original JPEG bytes); the "
+      "figures above are recomputed here from the original JPEGs.\n")
     w("## Limitations\n")
     w("- One source: one laboratory, one stain, one scanner (CellaVision DM96), normal peripheral blood. "
       "Other stains, scanners, smear thickness and marrow aspirates will shift accuracy, and calibration fitted "
