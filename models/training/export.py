@@ -113,7 +113,7 @@ def main():
                       f"GPU augmentation (rot90/flip, +-15 deg, scale 0.87-1.15, shift 6 px, resolution jitter, blur, "
                       f"colour gain/gamma/saturation, noise, JPEG-like DCT quantisation)",
             "command": REPRODUCE_GPU + "  (the shipped run was started as --epochs-per-cycle 100 --budget-min 4.6, "
-                                       "which set 73 epochs per cycle after timing epoch 3; see train.log)",
+                                       "which set 73 epochs per cycle after timing epoch 3; see models/training/shipped/train-log.txt)",
             "trainedAt": meta0.get("trainedAt") or "2026-11-27",
             "hardware": f"{train['device']}, torch {train['torch']}, {train['trainSeconds']:.0f} s of training",
         },
