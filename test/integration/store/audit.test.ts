@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { auditHash, GENESIS_HASH, openCaseStore, verifyAuditChain } from '../../../electron/core/store/index.js';
+import { auditHash, GENESIS_HASH, MIGRATIONS, openCaseStore, verifyAuditChain } from '../../../electron/core/store/index.js';
 import { canonicalJson } from '../../../electron/core/store/canonicalJson.js';
 import { AppError } from '../../../electron/shared/errors/AppError.js';
 import { gridCells, squareRegion, startRun, tempDir } from './storeFixtures.js';
@@ -43,7 +43,7 @@ test('every repository change writes one chained audit entry; the chain verifies
   assert.equal(entries.length, n);
   assert.deepEqual(
     entries.map((e) => e.action),
-    ['store.migrate', 'store.migrate', 'slide.add', 'run.start', 'regions.add', 'cells.insert', 'cells.insert', 'review.reclassify', 'review.defer', 'run.finish'],
+    [...MIGRATIONS.map(() => 'store.migrate'), 'slide.add', 'run.start', 'regions.add', 'cells.insert', 'cells.insert', 'review.reclassify', 'review.defer', 'run.finish'],
   );
   assert.equal(entries.find((e) => e.action === 'review.defer')?.actor, 'dr.b');
   assert.equal(entries.find((e) => e.action === 'run.start')?.actor, 'analysis');

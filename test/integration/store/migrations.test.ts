@@ -10,15 +10,22 @@ import { gridCells, squareRegion, startRun, tempDir } from './storeFixtures.js';
 const coded = (code: string, re?: RegExp) => (e: unknown) => e instanceof AppError && e.code === code && (re === undefined || re.test(e.message));
 
 // Each released migration's SQL is frozen: a changed checksum means someone edited a released migration.
+// Pin a migration here when it is released; only the newest one may stay unpinned while it is being written.
 const RELEASED_CHECKSUMS: Record<number, string> = {
   1: '3e42e1a0fc304244f625be1f277ae979beff4ec63cc951d72d379f645383c907',
   2: 'fdcd39fbeda278c32a09e360aee8535a09aa86058cfcd6f7d89869d91f5d9fc7',
 };
 
-test('released migrations never change (checksums pinned) and are numbered 1..n', () => {
+test('released migrations never change (checksums pinned) and are numbered 1..n', (t) => {
   MIGRATIONS.forEach((m, i) => assert.equal(m.version, i + 1, `migration ${m.name} is number ${i + 1}`));
   for (const m of MIGRATIONS) {
-    assert.equal(migrationChecksum(m), RELEASED_CHECKSUMS[m.version], `migration ${m.version} (${m.name}) was edited after release; add a new migration instead`);
+    const pinned = RELEASED_CHECKSUMS[m.version];
+    if (pinned === undefined) {
+      assert.equal(m.version, LATEST_SCHEMA_VERSION, `migration ${m.version} (${m.name}) is not the newest, so it is released: pin its checksum ${migrationChecksum(m)}`);
+      t.diagnostic(`migration ${m.version} (${m.name}) is not pinned yet (checksum ${migrationChecksum(m)}); pin it on release`);
+      continue;
+    }
+    assert.equal(migrationChecksum(m), pinned, `migration ${m.version} (${m.name}) was edited after release; add a new migration instead`);
   }
 });
 
