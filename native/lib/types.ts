@@ -43,9 +43,10 @@ export interface OpenSlideHandle {
   /**
    * Levels whose pixels readRegion makes by area-averaging the smallest level OpenSlide decodes
    * correctly: OpenSlide 3.4.1 with libtiff 4.5 returns garbage for non-JPEG TIFF levels smaller
-   * than one tile. Usually empty; e.g. [2, 3] for a vips-made deflate pyramid.
+   * than one tile. Usually empty; e.g. [2, 3] for a vips-made deflate pyramid. (Optional so that
+   * test fakes of this interface need not list it; openSlide() always sets it.)
    */
-  readonly resampledLevels: readonly number[];
+  readonly resampledLevels?: readonly number[];
   readonly properties: Readonly<Record<string, string>>;
   readonly associatedImageNames: readonly string[];
   /** The associated images with their sizes, in OpenSlide's order. */

@@ -49,7 +49,7 @@ function asRgba(image: RawImage): Buffer {
 function regionsFor(slide: OpenSlideHandle): RegionRead[] {
   const regions: RegionRead[] = [];
   slide.levels.forEach((level, i) => {
-    if (slide.resampledLevels.includes(i)) return;
+    if (slide.resampledLevels?.includes(i)) return;
     const size = (n: number) => Math.min(n, 200);
     const ds = level.downsample;
     regions.push({ x: 0, y: 0, level: i, width: size(level.width), height: size(level.height) });
@@ -195,7 +195,7 @@ test('non-JPEG levels smaller than a tile are resampled from the last good level
     const slide = await openSlide(path);
     try {
       assert.equal(slide.levels.length, 4);
-      resampled.push([...slide.resampledLevels]);
+      resampled.push([...(slide.resampledLevels ?? [])]);
       for (let level = 1; level < 4; level++) {
         const { width, height } = slide.levels[level]!;
         const img = await slide.readRegion({ x: 0, y: 0, level, width, height });
