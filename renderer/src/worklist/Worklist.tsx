@@ -89,7 +89,7 @@ export function Worklist() {
             <th scope="col">Case / slide</th>
             <th scope="col">Scanner</th>
             <th scope="col">Size (px)</th>
-            <th scope="col">µm/px</th>
+            <th scope="col">Pixel size</th>
             <th scope="col">Latest analysis</th>
             <th scope="col">Cells</th>
             <th scope="col">Reviewed</th>
@@ -125,7 +125,7 @@ export function Worklist() {
                   <td className="num">
                     {s.width.toLocaleString()} × {s.height.toLocaleString()}
                   </td>
-                  <td className="num">{s.mpp ? s.mpp.x.toFixed(3) : <span className="warn-text">none</span>}</td>
+                  <td className="num">{s.mpp ? `${s.mpp.x.toFixed(3)} µm` : <span className="warn-text">none</span>}</td>
                   <td>
                     {run ? (
                       <span className={`status status-${run.state}`}>
