@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,18 +35,12 @@ function storedCells(db: string, runId: number): StoredCell[] {
   }
 }
 
-/** Regions done so far, read through a second (read-only) connection while the analysis writes. */
-function regionsDone(db: string): number {
-  if (!existsSync(db)) return 0;
+/** Regions done so far, read through a second, read-only connection while the analysis writes (null before the schema exists). */
+function regionsDone(conn: Database.Database): number | null {
   try {
-    const store = openCaseStore(db, { create: false, readonly: true });
-    try {
-      return (store.connection.prepare("SELECT count(*) AS n FROM regions WHERE status = 'done'").get() as { n: number }).n;
-    } finally {
-      store.close();
-    }
+    return (conn.prepare("SELECT count(*) AS n FROM regions WHERE status = 'done'").get() as { n: number }).n;
   } catch {
-    return 0; // the file is being created
+    return null;
   }
 }
 
@@ -75,17 +70,19 @@ test('killing analyze mid-run loses no committed region, and a rerun resumes wit
     const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'marrowscope.js'), ...args(db)], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let killedMidRun = false;
-    for (let i = 0; i < 1200; i++) {
-      const done = regionsDone(db);
-      if (done >= 2 && done < 8) {
+    let reader: Database.Database | undefined;
+    while (child.exitCode === null && child.signalCode === null) {
+      if (!reader && existsSync(db)) reader = new Database(db, { readonly: true, fileMustExist: true });
+      const done = reader ? regionsDone(reader) : null;
+      if (done !== null && done >= 2 && done < 8) {
         child.kill('SIGKILL');
         killedMidRun = true;
         break;
       }
-      if (done >= 8 || child.exitCode !== null) break;
-      await sleep(25);
+      await sleep(20);
     }
     await exited;
+    reader?.close();
     assert.ok(killedMidRun, 'the run was killed between regions 2 and 8');
 
     // After the kill: consistent file, a run left "running", whole regions only.
