@@ -3,8 +3,9 @@
  * same architecture run by PyTorch on the CPU in the same run (test/bench/classify_torch.py).
  *
  *   node dist/test/bench/classify.js [--model models/manifest.json] [--seconds 3] [--threads 2]
- *        [--no-torch] [--no-tune] [--json FILE]
+ *        [--rounds 2] [--no-torch] [--no-tune] [--json FILE]
  *
+ * Engine and PyTorch alternate for --rounds rounds (medians), since the machine is shared.
  * Timed like classify_torch.py: every member on an already-normalised float32 NCHW batch, then
  * softmax(z/T) and the mean over members (Ensemble.classifyTensor). Median of repeated runs after
  * two warm-up runs. The tuning section varies one setting at a time (graph optimisation level,
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
   options: {
     model: { type: 'string' },
     seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
     'no-torch': { type: 'boolean', default: false },
     'no-tune': { type: 'boolean', default: false },
@@ -43,6 +45,7 @@ const shipped = join(root, 'models', 'manifest.json');
 const manifestPath = args.model ?? (existsSync(shipped) ? shipped : join(root, 'test', 'fixtures', 'tiny-ensemble', 'manifest.json'));
 const seconds = Number(args.seconds);
 const threads = Number(args.threads);
+const rounds = Number(args.rounds);
 const BATCHES = [1, 16, 64];
 
 interface Timing {
@@ -144,10 +147,10 @@ interface TorchResult {
   fusedBatchNorm: Timing[];
 }
 
-function runTorch(members: number): TorchResult | undefined {
+function runTorch(members: number, batches = BATCHES): TorchResult | undefined {
   const script = join(root, 'test', 'bench', 'classify_torch.py');
   if (args['no-torch'] || !existsSync(script)) return undefined;
-  const stdout = execFileSync('/usr/bin/python3', [script, '--threads', String(threads), '--members', String(members), '--batches', BATCHES.join(','), '--seconds', String(seconds)], {
+  const stdout = execFileSync('/usr/bin/python3', [script, '--threads', String(threads), '--members', String(members), '--batches', batches.join(','), '--seconds', String(seconds)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -164,10 +167,27 @@ console.log(`model ${info.name} ${info.version} (${info.members.length} members,
 console.log(`onnxruntime-node ${ort.env.versions.common}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (tiny) console.log('NOTE: tiny fixture ensemble (models/manifest.json not found): the PyTorch comparison is not like for like.');
 
-const engine = await timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all' });
-const torch = tiny ? undefined : runTorch(info.members.length);
+// The machine is shared: engine and PyTorch alternate for `rounds` rounds so both see the same load,
+// and each figure is the median over rounds.
+const medianTiming = (ts: Timing[]): Timing => {
+  const sorted = [...ts].sort((a, b) => a.cellsPerSecond - b.cellsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const engineRounds: Timing[][] = [];
+const torchRounds: TorchResult[] = [];
+for (let r = 0; r < rounds; r++) {
+  engineRounds.push(await timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all' }));
+  const t = tiny ? undefined : runTorch(info.members.length);
+  if (t) torchRounds.push(t);
+}
+const engine = BATCHES.map((_, i) => medianTiming(engineRounds.map((r) => r[i]!)));
+const torch: TorchResult | undefined = torchRounds[0] && {
+  ...torchRounds[0],
+  eager: BATCHES.map((_, i) => medianTiming(torchRounds.map((t) => t.eager[i]!))),
+  fusedBatchNorm: BATCHES.map((_, i) => medianTiming(torchRounds.map((t) => t.fusedBatchNorm[i]!))),
+};
 const W = [6, 12, 10, 13, 10, 13, 10];
-console.log(`\n## Ensemble of ${info.members.length}, ${threads} threads: engine (onnxruntime-node, graph 'all') vs PyTorch ${torch ? `${torch.torch} (${torch.weights} weights)` : '(not run)'}`);
+console.log(`\n## Ensemble of ${info.members.length}, ${threads} threads: engine (onnxruntime-node, graph 'all') vs PyTorch ${torch ? `${torch.torch} (${torch.weights} weights)` : '(not run)'}, median of ${rounds} alternating rounds`);
 console.log(row(['batch', 'engine c/s', 'engine ms', 'torch eager', 'ratio', 'torch fusedBN', 'ratio'], W));
 for (const e of engine) {
   const te = torch?.eager.find((t) => t.batch === e.batch);
@@ -190,23 +210,27 @@ for (const e of engine) {
 
 const results: Record<string, Timing[]> = { engine };
 if (!args['no-tune']) {
+  const T = [16, 64];
   const variants: [string, () => Promise<Timing[]>][] = [
-    [`graph 'disabled', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'disabled' })],
-    [`graph 'basic', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'basic' })],
-    [`graph 'extended', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'extended' })],
-    [`graph 'all', 1 thread`, () => timeEnsemble({ intraOpThreads: 1, graphOptimizationLevel: 'all' })],
-    [`graph 'all', ${threads} threads, no spin-wait`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all', allowSpinning: false })],
-    [`graph 'all', ${threads} threads, preallocated outputs`, () => timePreallocated()],
-    [`worker end to end: 1 worker × ${threads} threads`, () => timeWorkers(1, threads)],
-    [`worker end to end: ${threads} workers × 1 thread`, () => timeWorkers(threads, 1)],
+    [`graph 'disabled', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'disabled' }, T)],
+    [`graph 'basic', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'basic' }, T)],
+    [`graph 'extended', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'extended' }, T)],
+    [`graph 'all', 1 thread`, () => timeEnsemble({ intraOpThreads: 1, graphOptimizationLevel: 'all' }, T)],
+    [`graph 'all', ${threads} threads, no spin-wait`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all', allowSpinning: false }, T)],
+    [`graph 'all', ${threads} threads, preallocated outputs`, () => timePreallocated(T)],
+    [`worker end to end: 1 worker × ${threads} threads`, () => timeWorkers(1, threads, T)],
+    [`worker end to end: ${threads} workers × 1 thread`, () => timeWorkers(threads, 1, T)],
   ];
-  console.log(`\n## Tuning (cells/s; baseline = engine row above, graph 'all', ${threads} threads)`);
-  console.log(row(['setting'.padEnd(48), ...BATCHES.map((b) => `batch ${b}`), ...BATCHES.map((b) => `vs base ${b}`)], [48, 9, 9, 9, 10, 10, 10]));
-  console.log(row([`graph 'all', ${threads} threads (baseline)`.padEnd(48), ...engine.map((t) => fmt(t.cellsPerSecond)), '1.00×', '1.00×', '1.00×'], [48, 9, 9, 9, 10, 10, 10]));
+  // Each variant is measured right after a fresh baseline run, so load drift cancels in the ratio.
+  const base = () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all' }, T);
+  const TW = [52, 10, 10, 10, 10, 9, 9];
+  console.log(`\n## Tuning (cells/s; each variant against a baseline — graph 'all', ${threads} threads — measured just before it)`);
+  console.log(row(['setting'.padEnd(52), ...T.map((b) => `base ${b}`), ...T.map((b) => `batch ${b}`), ...T.map((b) => `ratio ${b}`)], TW));
   for (const [name, fn] of variants) {
+    const b = await base();
     const r = await fn();
     results[name] = r;
-    console.log(row([name.padEnd(48), ...r.map((t) => fmt(t.cellsPerSecond)), ...r.map((t, i) => `${fmt(t.cellsPerSecond / engine[i]!.cellsPerSecond, 2)}×`)], [48, 9, 9, 9, 10, 10, 10]));
+    console.log(row([name.padEnd(52), ...b.map((t) => fmt(t.cellsPerSecond)), ...r.map((t) => fmt(t.cellsPerSecond)), ...r.map((t, i) => `${fmt(t.cellsPerSecond / b[i]!.cellsPerSecond, 2)}×`)], TW));
   }
 }
 

@@ -21,7 +21,7 @@ export const ENGINE_OPTIONS = {
 
 /** Starts the inference worker from parsed --model/--batch/--threads/--providers values. */
 export async function startEngine(values: { model?: string; batch?: string; threads?: string; providers?: string }): Promise<{ worker: InferenceWorker; batch: number }> {
-  const batch = values.batch === undefined ? 32 : numberOption(values.batch, 'batch', { integer: true, min: 1 });
+  const batch = values.batch === undefined ? 64 : numberOption(values.batch, 'batch', { integer: true, min: 1 });
   const threads = values.threads === undefined ? undefined : numberOption(values.threads, 'threads', { integer: true, min: 1 });
   const providers = values.providers?.split(',').map((p) => p.trim()).filter(Boolean);
   const worker = await InferenceWorker.start(values.model ?? defaultManifestPath(), {
