@@ -53,8 +53,10 @@ Napi::Value ReadRegion(const Napi::CallbackInfo& info) {
   if (w < 1 || h < 1 || w > kMaxReadPixels / h) {
     throw CodedError(env, "VALIDATION_FAILED", "Read of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is out of bounds");
   }
+  // Allocated here, in V8 memory, before the slide is acquired (allocation may throw).
+  auto target = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(w * h * 4));
   SlideRef slide = AcquireSlide(info);
-  auto* worker = new RegionWorker(env, slide, x, y, static_cast<int32_t>(level), w, h);
+  auto* worker = new RegionWorker(env, slide, target, x, y, static_cast<int32_t>(level), w, h);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

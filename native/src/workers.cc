@@ -1,5 +1,6 @@
 #include "workers.h"
 
+#include <cstring>
 #include <new>
 
 #include "pixels.h"
@@ -149,14 +150,13 @@ bool SlideReadWorker::Allocate(int64_t width, int64_t height) {
   return true;
 }
 
-void SlideReadWorker::Finish(openslide_t* osr) {
+void SlideReadWorker::Finish(openslide_t* osr, uint32_t* data, size_t count) {
   const char* err = openslide_get_error(osr);
   if (err != nullptr) {
     Fail("SLIDE_READ_FAILED", std::string("OpenSlide read failed: ") + err);
-    pixels_.clear();
     return;
   }
-  ArgbToRgbaInPlace(pixels_.data(), pixels_.size());
+  ArgbToRgbaInPlace(data, count);
 }
 
 Napi::Buffer<uint8_t> SlideReadWorker::CopyPixels(Napi::Env env) {
@@ -171,9 +171,18 @@ void RegionWorker::Read(openslide_t* osr) {
     Fail("VALIDATION_FAILED", "Level " + std::to_string(level_) + " is out of range");
     return;
   }
+  const size_t count = static_cast<size_t>(w_ * h_);
+  if (reinterpret_cast<uintptr_t>(dest_) % alignof(uint32_t) == 0) {
+    uint32_t* data = reinterpret_cast<uint32_t*>(dest_);
+    openslide_read_region(osr, data, x_, y_, level_, w_, h_);
+    Finish(osr, data, count);
+    return;
+  }
+  // Node allocates buffers aligned; this path only guards against a future change.
   if (!Allocate(w_, h_)) return;
   openslide_read_region(osr, pixels_.data(), x_, y_, level_, w_, h_);
-  Finish(osr);
+  Finish(osr, pixels_.data(), count);
+  std::memcpy(dest_, pixels_.data(), count * 4);
 }
 
 void AssociatedWorker::Read(openslide_t* osr) {
@@ -184,7 +193,7 @@ void AssociatedWorker::Read(openslide_t* osr) {
   }
   if (!Allocate(width_, height_)) return;
   openslide_read_associated_image(osr, name_.c_str(), pixels_.data());
-  Finish(osr);
+  Finish(osr, pixels_.data(), pixels_.size());
 }
 
 Napi::Value AssociatedWorker::Result(Napi::Env env) {

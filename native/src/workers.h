@@ -79,8 +79,8 @@ class SlideReadWorker : public PromiseWorker {
   virtual void Read(openslide_t* osr) = 0;
   // Allocates width*height pixels, or Fail()s when memory is short.
   bool Allocate(int64_t width, int64_t height);
-  // Converts pixels_ to straight RGBA and checks OpenSlide's latched error.
-  void Finish(openslide_t* osr);
+  // Checks OpenSlide's latched error, then converts `count` pixels at `data` to straight RGBA.
+  void Finish(openslide_t* osr, uint32_t* data, size_t count);
   Napi::Buffer<uint8_t> CopyPixels(Napi::Env env);
 
   std::vector<uint32_t> pixels_;
@@ -91,17 +91,23 @@ class SlideReadWorker : public PromiseWorker {
   bool released_ = false;
 };
 
-// openslide_read_region into a buffer that becomes a Node Buffer (copied into V8 memory).
+// openslide_read_region straight into a Node Buffer allocated in V8 memory on the JS thread (no
+// external buffer, no copy): the worker holds a reference, so the backing store stays put.
 class RegionWorker : public SlideReadWorker {
  public:
-  RegionWorker(Napi::Env env, SlideRef slide, int64_t x, int64_t y, int32_t level, int64_t w, int64_t h)
-      : SlideReadWorker(env, std::move(slide)), x_(x), y_(y), level_(level), w_(w), h_(h) {}
+  RegionWorker(Napi::Env env, SlideRef slide, Napi::Buffer<uint8_t> target, int64_t x, int64_t y, int32_t level, int64_t w, int64_t h)
+      : SlideReadWorker(env, std::move(slide)),
+        target_(Napi::Persistent(target)),
+        dest_(target.Data()),
+        x_(x), y_(y), level_(level), w_(w), h_(h) {}
 
  protected:
   void Read(openslide_t* osr) override;
-  Napi::Value Result(Napi::Env env) override { return CopyPixels(env); }
+  Napi::Value Result(Napi::Env) override { return target_.Value(); }
 
  private:
+  Napi::Reference<Napi::Buffer<uint8_t>> target_;
+  uint8_t* dest_;
   int64_t x_, y_;
   int32_t level_;
   int64_t w_, h_;
