@@ -40,7 +40,7 @@ const slide = await registry.info(slidePath);
 registry.closeAll();
 const t0 = performance.now();
 const handle = await openSlide(slidePath);
-const proposed = await proposeRegions(handle, { count: 400, minScore: 0 });
+const proposed = await proposeRegions(handle, { count: 400, minSeparationUm: 0 });
 handle.close();
 const tPropose = performance.now() - t0;
 

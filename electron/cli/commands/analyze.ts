@@ -37,7 +37,9 @@ const analyze: CliCommand = {
     if (positionals.length !== 1) throw new AppError('VALIDATION_FAILED', `Expected exactly one slide path but received ${positionals.length}. Usage: ${USAGE}`);
     if (!values.db) throw new AppError('VALIDATION_FAILED', `Missing required option --db. Usage: ${USAGE}`);
     if (values.roi && values['auto-roi']) throw new AppError('VALIDATION_FAILED', 'Give either --roi or --auto-roi, not both');
-    const regionCount = values.regions === undefined ? 10 : numberOption(values.regions, 'regions', { integer: true, min: 1 });
+    // With a cell cap and no region count, propose generously (best first, neighbours allowed) and let the cap stop the run, as DeepHeme counts up to 3,000 cells.
+    const capDriven = values.regions === undefined && values['max-cells'] !== undefined;
+    const regionCount = values.regions === undefined ? (capDriven ? 400 : 10) : numberOption(values.regions, 'regions', { integer: true, min: 1 });
     const maxCells = values['max-cells'] === undefined ? null : numberOption(values['max-cells'], 'max-cells', { integer: true, min: 1 });
     const threads = values.threads === undefined ? undefined : numberOption(values.threads, 'threads', { integer: true, min: 1 });
     const manifestPath = resolve(values.model ?? defaultManifestPath());
@@ -64,9 +66,9 @@ const analyze: CliCommand = {
     } else {
       const handle = await openSlide(slidePath);
       try {
-        const proposed = await proposeRegions(handle, { count: regionCount });
+        const proposed = await proposeRegions(handle, { count: regionCount, ...(capDriven ? { minSeparationUm: 0 } : {}) });
         regions = planProposedRegions(proposed.proposals);
-        roiSource = { kind: 'automatic', count: regionCount };
+        roiSource = { kind: 'automatic', count: regionCount, capDriven };
       } finally {
         handle.close();
       }
