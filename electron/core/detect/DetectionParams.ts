@@ -34,6 +34,10 @@ export interface DetectionParams {
   readonly splitSaddleFraction: number;
   /** Pieces smaller than this (µm²) may be lobes of a segmented nucleus. */
   readonly lobeMaxAreaUm2: number;
+  /** Mid-sized pieces below this (µm²) are lobes too when elongated (see lobeMinElongation). */
+  readonly lobeElongatedMaxAreaUm2: number;
+  /** Moment elongation (√ of the inertia eigenvalue ratio) from which a mid-sized piece counts as a lobe. */
+  readonly lobeMinElongation: number;
   /** Lobe pieces closer than this (edge to edge, µm) are grouped into one cell... */
   readonly lobeGapUm: number;
   /** ...when the group's total area stays below this (µm²): a lobed nucleus, not several small cells. */
@@ -59,14 +63,16 @@ export const DEFAULT_DETECTION_PARAMS: DetectionParams = Object.freeze({
   closingRadiusUm: 0.9,
   minNucleusAreaUm2: 14,
   maxNucleusAreaUm2: 1200,
-  splitMinRadiusUm: 2.2,
+  splitMinRadiusUm: 2.8,
   splitMinDistanceUm: 4.5,
   splitPeakFraction: 0.55,
   maxElongation: 4,
-  splitSaddleFraction: 0.75,
+  splitSaddleFraction: 0.6,
   lobeMaxAreaUm2: 30,
-  lobeGapUm: 2.5,
-  lobedNucleusMaxAreaUm2: 90,
+  lobeElongatedMaxAreaUm2: 70,
+  lobeMinElongation: 1.4,
+  lobeGapUm: 3.2,
+  lobedNucleusMaxAreaUm2: 130,
   edgeMinAreaFraction: 0.4,
   cytoplasmThreshold: 0.08,
   cytoplasmMaxWidthUm: 5,
@@ -89,6 +95,8 @@ const paramsSchema = z.object({
   maxElongation: z.number().min(1).finite(),
   splitSaddleFraction: z.number().min(0).max(1),
   lobeMaxAreaUm2: z.number().min(0).finite(),
+  lobeElongatedMaxAreaUm2: z.number().min(0).finite(),
+  lobeMinElongation: z.number().min(1).finite(),
   lobeGapUm: z.number().min(0).finite(),
   lobedNucleusMaxAreaUm2: z.number().min(0).finite(),
   edgeMinAreaFraction: z.number().min(0).max(1),
@@ -115,6 +123,7 @@ export interface PixelParams {
   readonly splitMinRadiusPx: number;
   readonly splitMinDistancePx: number;
   readonly lobeMaxAreaPx: number;
+  readonly lobeElongatedMaxAreaPx: number;
   readonly lobeGapPx: number;
   readonly lobedNucleusMaxAreaPx: number;
   readonly cytoplasmMaxWidthPx: number;
@@ -139,6 +148,7 @@ export function toPixelParams(params: DetectionParams, inputMicronsPerPixel: num
     splitMinRadiusPx: px(params.splitMinRadiusUm),
     splitMinDistancePx: px(params.splitMinDistanceUm),
     lobeMaxAreaPx: params.lobeMaxAreaUm2 / (mpp * mpp),
+    lobeElongatedMaxAreaPx: params.lobeElongatedMaxAreaUm2 / (mpp * mpp),
     lobeGapPx: px(params.lobeGapUm),
     lobedNucleusMaxAreaPx: params.lobedNucleusMaxAreaUm2 / (mpp * mpp),
     cytoplasmMaxWidthPx: px(params.cytoplasmMaxWidthUm),

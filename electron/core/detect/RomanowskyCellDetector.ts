@@ -125,7 +125,7 @@ function detectInMats(
     });
     ({ labels, count: labelCount } = mergeShallowSplits(labels, dist, peaks, W, H, params.splitSaddleFraction));
   }
-  ({ labels, count: labelCount } = groupLobes(labels, labelCount, W, H, pxAt));
+  ({ labels, count: labelCount } = groupLobes(labels, labelCount, W, H, pxAt, params));
   return measureObjects(cv, track, {
     labels,
     labelCount,
@@ -146,28 +146,65 @@ function detectInMats(
   });
 }
 
-/** Joins small nearby pieces (lobes of a segmented nucleus) into one object; see mergeLobes. */
-function groupLobes(labels: Int32Array, count: number, W: number, H: number, px: PixelParams): { labels: Int32Array; count: number } {
+/**
+ * Joins nearby lobe-like pieces (lobes of a segmented or band nucleus) into one object; see
+ * mergeLobes. A piece is lobe-like when it is small (< lobeMaxAreaUm2), or mid-sized but elongated
+ * (< lobeElongatedMaxAreaUm2 and moment elongation ≥ lobeMinElongation): neutrophil and eosinophil
+ * lobes are sausage- or bean-shaped, whereas the round nuclei of neighbouring marrow cells are not.
+ */
+function groupLobes(labels: Int32Array, count: number, W: number, H: number, px: PixelParams, params: DetectionParams): { labels: Int32Array; count: number } {
   if (px.lobeGapPx < 0.5 || count < 3) return { labels, count };
   const areas = new Float64Array(count);
-  for (const l of labels) if (l > 0) areas[l]!++;
-  const small = new Uint8Array(W * H);
-  let any = 0;
+  const sx = new Float64Array(count);
+  const sy = new Float64Array(count);
+  const sxx = new Float64Array(count);
+  const syy = new Float64Array(count);
+  const sxy = new Float64Array(count);
   for (let i = 0; i < W * H; i++) {
     const l = labels[i]!;
-    if (l > 0 && areas[l]! < px.lobeMaxAreaPx) {
-      small[i] = 255;
-      any++;
-    }
+    if (l <= 0) continue;
+    const x = i % W;
+    const y = (i - x) / W;
+    areas[l]!++;
+    sx[l]! += x;
+    sy[l]! += y;
+    sxx[l]! += x * x;
+    syy[l]! += y * y;
+    sxy[l]! += x * y;
+  }
+  const lobeLike = new Uint8Array(count);
+  let any = 0;
+  for (let l = 1; l < count; l++) {
+    const a = areas[l]!;
+    if (a <= 0) continue;
+    if (a < px.lobeMaxAreaPx) lobeLike[l] = 1;
+    else if (a < px.lobeElongatedMaxAreaPx && momentElongation(a, sx[l]!, sy[l]!, sxx[l]!, syy[l]!, sxy[l]!) >= params.lobeMinElongation) lobeLike[l] = 1;
+    any += lobeLike[l]!;
   }
   if (any === 0) return { labels, count };
+  const small = new Uint8Array(W * H);
+  for (let i = 0; i < W * H; i++) if (lobeLike[labels[i]!]) small[i] = 255;
   const comps = labelComponents(dilate(small, W, H, px.lobeGapPx / 2), W, H, 8).labels;
   const group = new Int32Array(count);
   for (let i = 0; i < W * H; i++) {
     const l = labels[i]!;
-    if (l > 0 && areas[l]! < px.lobeMaxAreaPx) group[l] = comps[i]!;
+    if (l > 0 && lobeLike[l]) group[l] = comps[i]!;
   }
   return mergeLobes(labels, count, areas, group, px.lobedNucleusMaxAreaPx);
+}
+
+/** √(λ1/λ2) of a region's second-moment matrix: 1 for a disc, 2 for a 2:1 ellipse. */
+function momentElongation(n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number): number {
+  const mx = sx / n;
+  const my = sy / n;
+  const cxx = sxx / n - mx * mx + 1 / 12;
+  const cyy = syy / n - my * my + 1 / 12;
+  const cxy = sxy / n - mx * my;
+  const tr = cxx + cyy;
+  const disc = Math.sqrt(Math.max(0, (cxx - cyy) ** 2 + 4 * cxy * cxy));
+  const l1 = (tr + disc) / 2;
+  const l2 = Math.max(1e-9, (tr - disc) / 2);
+  return Math.sqrt(l1 / l2);
 }
 
 /**

@@ -39,9 +39,10 @@ test('TXL-PBC test fields: white-cell recall and precision above the measured fl
   assert.equal(perSource.size, 4);
   const recall = matched / truths;
   const precision = matched / detections;
-  // Measured on these 24 fields: see test/bench/RESULTS.md; floors leave a margin of about 0.1.
-  assert.ok(recall >= 0.85, `recall ${recall.toFixed(3)} (${matched}/${truths})`);
-  assert.ok(precision >= 0.8, `precision ${precision.toFixed(3)} (${matched}/${detections})`);
+  // Measured on these 24 fields with the default parameters: recall 22/24 = 0.917, precision
+  // 22/23 = 0.957 (2026-11-27). The floors allow about two more misses or false detections.
+  assert.ok(recall >= 0.83, `recall ${recall.toFixed(3)} (${matched}/${truths})`);
+  assert.ok(precision >= 0.85, `precision ${precision.toFixed(3)} (${matched}/${detections})`);
 });
 
 test('SegPC marrow fields: plasma-cell recall above the measured floor', { skip: existsSync(segpc) ? false : `SegPC data missing at ${segpc}` }, async () => {
@@ -61,5 +62,6 @@ test('SegPC marrow fields: plasma-cell recall above the measured floor', { skip:
   }
   assert.ok(truths > 20);
   const recall = matched / truths;
-  assert.ok(recall >= 0.75, `recall ${recall.toFixed(3)} (${matched}/${truths})`);
+  // Measured 30/32 = 0.938 on these 8 fields (mask components as cells); the floor allows about 4 more misses.
+  assert.ok(recall >= 0.8, `recall ${recall.toFixed(3)} (${matched}/${truths})`);
 });
