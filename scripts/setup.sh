@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libvips-tools libtiff-tools        # tests build synthetic pyramidal TIFF/SVS slides
   chromium                           # end-to-end tests of the renderer (Playwright drives it)
   poppler-utils                      # report tests (pdftotext/pdftoppm)
+  fonts-dejavu-core                  # PDF reports embed DejaVu Sans (µ, ±, –, ≥, ↑, ↓)
 )
 
 missing=()

@@ -14,4 +14,9 @@ export const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = 
   region: () => import('./commands/region.js'),
   analyze: () => import('./commands/analyze.js'),
   export: () => import('./commands/export.js'),
+  report: () => import('./commands/report.js'),
+  sign: () => import('./commands/sign.js'),
+  audit: () => import('./commands/audit.js'),
+  bundle: () => import('./commands/bundle.js'),
+  reviewer: () => import('./commands/reviewer.js'),
 };

@@ -1,3 +1,4 @@
+import { classColorOf, hexToRgb } from '../../shared/domain/classColors.js';
 import { cellClassByCode } from '../../shared/domain/taxonomy.js';
 import type { CellRecord } from '../store/index.js';
 
@@ -8,7 +9,8 @@ export interface CellFeature {
   readonly geometry: { readonly type: 'Polygon'; readonly coordinates: number[][][] };
   readonly properties: {
     readonly objectType: 'detection';
-    readonly classification: { readonly name: string };
+    /** QuPath reads `color` as [r, g, b] (0.3+) and creates the class with it when it is new. */
+    readonly classification: { readonly name: string; readonly color: [number, number, number] };
     readonly measurements: Record<string, number>;
     readonly cellId: number;
     readonly predictedCode: string;
@@ -19,7 +21,7 @@ export interface CellFeature {
 
 /**
  * Cells as a QuPath-compatible GeoJSON FeatureCollection in level-0 px: outline polygons (the box
- * when no outline was stored), classification = the CURRENT label's code, and measurements holding
+ * when no outline was stored), classification = the CURRENT label's code with its colour (shared/domain/classColors), and measurements holding
  * the centroid, uncertainty and one `p_<code>` probability per class so nothing is lost on import.
  */
 export function cellsToGeoJson(cells: Iterable<CellRecord>, classCodes: readonly string[]): { type: 'FeatureCollection'; features: CellFeature[] } {
@@ -40,7 +42,7 @@ export function cellsToGeoJson(cells: Iterable<CellRecord>, classCodes: readonly
       geometry: { type: 'Polygon', coordinates: [ring] },
       properties: {
         objectType: 'detection',
-        classification: { name: cellClassByCode(c.labelCode)?.code ?? c.labelCode },
+        classification: { name: cellClassByCode(c.labelCode)?.code ?? c.labelCode, color: hexToRgb(classColorOf(c.labelCode)) },
         measurements,
         cellId: c.id,
         predictedCode: c.predictedCode,
