@@ -25,6 +25,8 @@ function describeReceived(root: unknown, path: readonly PropertyKey[]): string {
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   if (cur === undefined) return ' but received nothing';
+  // JSON would print NaN and ±Infinity as null.
+  if (typeof cur === 'number' && !Number.isFinite(cur)) return ` but received ${String(cur)}`;
   try {
     return ` but received ${JSON.stringify(cur)}`;
   } catch {

@@ -18,6 +18,11 @@ test('validate names the field and the received value', () => {
   );
 });
 
+test('validate prints non-finite numbers as themselves, not null', () => {
+  const schema = z.object({ x: z.number().finite() });
+  assert.throws(() => validate(schema, { x: Infinity }, 'region'), /received Infinity/);
+});
+
 test('attempt turns AppError into a coded failure and other throwables into INTERNAL', async () => {
   const a = await attempt(() => {
     throw new AppError('SLIDE_NOT_FOUND', 'no such file');
