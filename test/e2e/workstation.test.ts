@@ -88,7 +88,7 @@ test('an analysis runs on the regions with progress, and the galleries fill', { 
   await page.locator('[data-testid="differential"]').waitFor();
   const shown = Number(await ws.gallery.getAttribute('data-count'));
   assert.ok(shown > 10, `expected the galleries to fill, got ${shown} cells`);
-  assert.ok((await page.getByRole('option').count()) < shown || shown < 60, 'only visible rows are in the DOM (virtualised)');
+  assert.ok((await ws.gallery.getByRole('option').count()) < shown || shown < 60, 'only visible rows are in the DOM (virtualised)');
   await page.getByTestId('inspector').waitFor();
   await screenshot(page, '05-review');
 });
@@ -130,6 +130,37 @@ test('dragging a crop onto a class reclassifies it; undo puts it back', { skip }
   await screenshot(page, '07-after-undo');
 });
 
+test('a multi-selection is reclassified in one step, the blast threshold prompt follows the interval, and one undo takes it all back', { skip }, async () => {
+  const blastsBefore = await ws.count('blasts');
+  // Uncertain-first queue: most uncertain at the top.
+  await page.getByTestId('mode-uncertain').click();
+  const labels = await ws.gallery.getByRole('option').evaluateAll((els) => els.slice(0, 12).map((e) => e.getAttribute('aria-label') ?? ''));
+  const unc = labels.map((l) => Number(/uncertainty (\d+)%/.exec(l)?.[1]));
+  assert.ok(unc.every((u, i) => i === 0 || unc[i - 1]! >= u), `uncertain first: ${unc.join(', ')}`);
+  // Select six non-blast cells with Shift+arrows from the first one.
+  const first = page.locator('[role="option"]:not([data-code="M1"])').first();
+  await first.click();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+  const selected = await page.locator('[role="option"].tile-selected').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+  assert.equal(selected.length, 6);
+  const adding = selected.filter((c) => c !== 'M1').length;
+  let v = await ws.differentialVersion();
+  await page.keyboard.press('1');
+  v = await ws.waitForDifferentialAfter(v);
+  await ws.waitForCount('blasts', blastsBefore + adding);
+  // The prompt is shown exactly when the blast interval straddles 5, 10 or 20 %.
+  const ci = (await page.locator('[data-category="blasts"] .ci').textContent()) ?? '';
+  const [low, high] = ci.split('–').map(Number) as [number, number];
+  const straddled = [5, 10, 20].filter((t) => low < t && t < high);
+  const flags = await page.getByTestId('blast-flag').allTextContents();
+  assert.deepEqual(flags.map((f) => Number(/the (\d+)% threshold/.exec(f)?.[1])), straddled, `CI ${ci}`);
+  await screenshot(page, '08-multi-select');
+  await page.getByTestId('undo').click();
+  await ws.waitForDifferentialAfter(v);
+  await ws.waitForCount('blasts', blastsBefore);
+  await page.getByRole('button', { name: 'By class' }).click();
+});
+
 test('after a reload every decision is still there (the screen shows what the database holds)', { skip }, async () => {
   await page.reload();
   await page.getByRole('heading', { name: 'Worklist' }).waitFor();
@@ -145,7 +176,7 @@ test('after a reload every decision is still there (the screen shows what the da
   await page.locator(`[data-testid="inspector"][data-cell-id="${story.reclassified}"]`).waitFor();
   assert.equal(await page.getByTestId('current-code').textContent(), 'M1');
   assert.match((await page.getByRole('list', { name: /Review decisions/ }).textContent()) ?? '', /reclassify → M1/);
-  await screenshot(page, '08-after-reload');
+  await screenshot(page, '09-after-reload');
 });
 
 test('a broken slide shows a clear message and the app keeps working', { skip }, async () => {
@@ -155,7 +186,7 @@ test('a broken slide shows a clear message and the app keeps working', { skip },
   assert.equal(await ws.notice.getAttribute('role'), 'alert');
   assert.match((await ws.notice.textContent()) ?? '', /not a slide Marrowscope can read|could not be read/);
   assert.match((await ws.notice.textContent()) ?? '', /broken\.svs/, 'the detail names the file');
-  await screenshot(page, '09-error-broken-slide');
+  await screenshot(page, '10-error-broken-slide');
   await ws.openByPath(aspirate.path);
   await ws.waitForViewer();
   assert.equal(await ws.notice.count(), 0, 'opening a good slide clears the message');
@@ -183,12 +214,15 @@ test('a model that fails to load shows a clear message, and the viewer keeps wor
     const text = (await w2.notice.textContent()) ?? '';
     assert.match(text, /model/i, text);
     assert.match(text, /manifest|hash|load/i, text);
-    await screenshot(p2, '10-error-model');
+    await screenshot(p2, '11-error-model');
     // Still usable: zoom the viewer and go back to the worklist.
     await p2.getByRole('button', { name: 'Zoom in' }).click();
     await p2.getByRole('button', { name: /Worklist/ }).click();
     await p2.getByRole('row').filter({ hasText: 'aspirate.svs' }).waitFor();
     assert.deepEqual(problems2.filter((m) => !/status of (4|5)\d\d/.test(m)), [], 'console errors on the second host');
+  } catch (err) {
+    await screenshot(p2, 'failed-model-test');
+    throw new Error(`${(err as Error).message}\nconsole: ${problems2.join(' | ')}\nserve: ${bad.output().slice(-2000)}`, { cause: err });
   } finally {
     await p2.close();
     await bad.stop();

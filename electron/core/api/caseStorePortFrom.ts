@@ -38,9 +38,28 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
     reviewed: c.reviewed,
     lastAction: c.reviewed ? lastActionOf(c) : null,
   });
+  // Every cell of a run, most uncertain first, kept in memory: reading 5,000 rows through the
+  // derived-label view costs 100–200 ms, too slow for each keystroke. The host is the case file's
+  // single writer, so the copy stays true: cell inserts (the pipeline) change the run's cell count,
+  // which refetches; review decisions go through this port, which replaces the changed rows with
+  // what the store returns after each write.
+  const runCells = new Map<number, { count: number; list: CellRow[]; index: Map<string, number> }>();
   const allCells = (runId: number): CellRow[] => {
     const n = store.cells.countForRun(runId);
-    return n === 0 ? [] : store.cells.byUncertainty(runId, { limit: n }).map(toView);
+    let cached = runCells.get(runId);
+    if (!cached || cached.count !== n) {
+      const list = n === 0 ? [] : store.cells.byUncertainty(runId, { limit: n }).map(toView);
+      cached = { count: n, list, index: new Map(list.map((c, i) => [c.cellId, i])) };
+      runCells.set(runId, cached);
+    }
+    return cached.list;
+  };
+  const remember = (rows: readonly CellRow[]): void => {
+    for (const row of rows) {
+      const cached = runCells.get(Number(row.runId));
+      const i = cached?.index.get(row.cellId);
+      if (cached && i !== undefined) cached.list[i] = row;
+    }
   };
   const runSummary = (runId: number): RunRecord => {
     const r = store.runs.get(runId);
@@ -56,10 +75,11 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
       error: r.error ? { code: asErrorCode(r.error.code), message: r.error.message } : null,
     };
   };
-  const result = (batch: ReviewBatch | null, reviewer: string): StoreReviewResult => ({
-    changed: batch ? [...new Set(batch.cellIds)].map((id) => toView(store.cells.get(id))) : [],
-    ...store.review.undoState(reviewer),
-  });
+  const result = (batch: ReviewBatch | null, reviewer: string): StoreReviewResult => {
+    const changed = batch ? [...new Set(batch.cellIds)].map((id) => toView(store.cells.get(id))) : [];
+    remember(changed);
+    return { changed, ...store.review.undoState(reviewer) };
+  };
 
   return {
     path: store.path,
@@ -112,7 +132,7 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
       const countsByCode: Record<string, number> = {};
       for (const c of unfiltered) countsByCode[c.currentCode] = (countsByCode[c.currentCode] ?? 0) + 1;
       const codes = f.codes?.length ? new Set<string>(f.codes) : null;
-      const matching = codes ? unfiltered.filter((c) => codes.has(c.currentCode)) : unfiltered;
+      const matching = codes ? unfiltered.filter((c) => codes.has(c.currentCode)) : [...unfiltered];
       // byUncertainty already orders most uncertain first (entropy desc, then id).
       if (q.order === 'position') matching.sort((a, b) => a.y - b.y || a.x - b.x);
       else if (q.bounds) matching.sort((a, b) => b.uncertainty - a.uncertainty || Number(a.cellId) - Number(b.cellId));

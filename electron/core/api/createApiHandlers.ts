@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { contract, type RequestName, type ResponseOf, type ResultOf, type ValidRequestOf } from '../../shared/api/contract.js';
 import { CLASS_HOTKEYS } from '../../shared/api/hotkeys.js';
 import { cropPath, thumbnailPath, tilePathTemplate } from '../../shared/api/urls.js';
-import type { AppInfo, CaseSummary, CellSummary, FileEntry, ReviewResult, SlideView } from '../../shared/api/views.js';
+import type { AppInfo, CaseSummary, CellSummary, DifferentialView, FileEntry, ReviewResult, SlideView } from '../../shared/api/views.js';
+import type { DifferentialOptionsInput } from '../../shared/api/requests.js';
 import { computeDifferential } from '../../shared/domain/differential/computeDifferential.js';
 import { BLAST_DEFINITIONS } from '../../shared/domain/differential/BlastDefinition.js';
 import { maxDzLevel } from '../../shared/domain/DeepZoom.js';
@@ -72,7 +73,20 @@ function implementation(deps: ApiDeps): Impl {
     return deps.store;
   };
   const withCrop = <T extends Omit<CellSummary, 'cropUrl'>>(cell: T): T & { cropUrl: string } => ({ ...cell, cropUrl: cropPath(cell.cellId) });
-  const review = (r: StoreReviewResult): ReviewResult => ({ ...r, changed: r.changed.map(withCrop) });
+  const differentialOf = (runId: string, o: DifferentialOptionsInput): DifferentialView => {
+    const { counts, cellsTotal, reviewedCount, canUndo, canRedo } = store().labelCounts(runId, deps.reviewer);
+    const differential = computeDifferential(counts, {
+      ...(o.blastDefinition ? { blastDefinition: BLAST_DEFINITIONS[o.blastDefinition] } : {}),
+      ...(o.meConvention ? { meConvention: o.meConvention } : {}),
+    });
+    return { runId, differential, cellsTotal, reviewedCount, canUndo, canRedo };
+  };
+  /** The write's result, with the differential after it when asked (so a keystroke costs one round trip). */
+  const review = (req: { runId: string; differential?: DifferentialOptionsInput | undefined }, r: StoreReviewResult): ReviewResult => ({
+    ...r,
+    changed: r.changed.map(withCrop),
+    differential: req.differential ? differentialOf(req.runId, req.differential) : null,
+  });
 
   const slideView = async (slide: OpenSlide): Promise<SlideView> => {
     const grid = await deps.slides.grid(slide.path);
@@ -185,18 +199,11 @@ function implementation(deps: ApiDeps): Impl {
       return { ...page, cells: page.cells.map(withCrop) };
     },
     getCell: (req) => withCrop(store().getCell(req.cellId)),
-    reclassify: (req) => review(store().recordDecisions(req.runId, req.cellIds, 'reclassify', req.code, deps.reviewer)),
-    confirm: (req) => review(store().recordDecisions(req.runId, req.cellIds, 'confirm', null, deps.reviewer)),
-    defer: (req) => review(store().recordDecisions(req.runId, req.cellIds, 'defer', 'DEFER', deps.reviewer)),
-    undo: (req) => review(store().undo(req.runId, deps.reviewer)),
-    redo: (req) => review(store().redo(req.runId, deps.reviewer)),
-    getDifferential: (req) => {
-      const { counts, cellsTotal, reviewedCount, canUndo, canRedo } = store().labelCounts(req.runId, deps.reviewer);
-      const differential = computeDifferential(counts, {
-        ...(req.blastDefinition ? { blastDefinition: BLAST_DEFINITIONS[req.blastDefinition] } : {}),
-        ...(req.meConvention ? { meConvention: req.meConvention } : {}),
-      });
-      return { runId: req.runId, differential, cellsTotal, reviewedCount, canUndo, canRedo };
-    },
+    reclassify: (req) => review(req, store().recordDecisions(req.runId, req.cellIds, 'reclassify', req.code, deps.reviewer)),
+    confirm: (req) => review(req, store().recordDecisions(req.runId, req.cellIds, 'confirm', null, deps.reviewer)),
+    defer: (req) => review(req, store().recordDecisions(req.runId, req.cellIds, 'defer', 'DEFER', deps.reviewer)),
+    undo: (req) => review(req, store().undo(req.runId, deps.reviewer)),
+    redo: (req) => review(req, store().redo(req.runId, deps.reviewer)),
+    getDifferential: (req) => differentialOf(req.runId, req),
   };
 }

@@ -55,8 +55,8 @@ export const contract = {
   reclassify: entry<ReviewResult>()(s.reclassifySchema, 'Assigns a class to cells (one decision each, one undo step)'),
   confirm: entry<ReviewResult>()(s.cellsActionSchema, 'Confirms the current label of cells'),
   defer: entry<ReviewResult>()(s.cellsActionSchema, 'Marks cells "decide later" (blocks signing)'),
-  undo: entry<ReviewResult>()(s.runRefSchema, 'Undoes the last review step of a run (as a new decision)'),
-  redo: entry<ReviewResult>()(s.runRefSchema, 'Redoes the last undone review step of a run'),
+  undo: entry<ReviewResult>()(s.reviewStepSchema, 'Undoes the last review step of a run (as a new decision)'),
+  redo: entry<ReviewResult>()(s.reviewStepSchema, 'Redoes the last undone review step of a run'),
   getDifferential: entry<DifferentialView>()(s.differentialSchema, 'The live ICSH differential of a run'),
 } as const;
 

@@ -82,17 +82,27 @@ export const cellRefSchema = z.object({ cellId: idSchema }).strict();
 
 const cellIdsSchema = z.array(idSchema).min(1, { error: 'Expected at least one cell' }).max(20_000);
 
-export const reclassifySchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, code: cellClassCodeSchema }).strict();
-
-export const cellsActionSchema = z.object({ runId: idSchema, cellIds: cellIdsSchema }).strict();
-
-export const differentialSchema = z
+/** The laboratory's counting conventions for a differential. */
+export const differentialOptionsSchema = z
   .object({
-    runId: idSchema,
     blastDefinition: z.enum(Object.keys(BLAST_DEFINITIONS) as [keyof typeof BLAST_DEFINITIONS, ...(keyof typeof BLAST_DEFINITIONS)[]]).optional(),
     meConvention: z.enum(['icsh-with-monocytes', 'without-monocytes']).optional(),
   })
   .strict();
+
+/** Review writes may ask for the differential after the write in the same answer (one round trip per keystroke). */
+const withDifferential = { differential: differentialOptionsSchema.optional() };
+
+export const reclassifySchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, code: cellClassCodeSchema, ...withDifferential }).strict();
+
+export const cellsActionSchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, ...withDifferential }).strict();
+
+export const reviewStepSchema = z.object({ runId: idSchema, ...withDifferential }).strict();
+
+export const differentialSchema = differentialOptionsSchema.extend({ runId: idSchema }).strict();
+
+/** Counting conventions as the schema accepts them. */
+export type DifferentialOptionsInput = z.infer<typeof differentialOptionsSchema>;
 
 /** Filters as the schema accepts them. */
 export type CellFilters = z.infer<typeof cellFiltersSchema>;

@@ -171,6 +171,8 @@ export interface ReviewResult {
   readonly changed: readonly CellSummary[];
   readonly canUndo: boolean;
   readonly canRedo: boolean;
+  /** The differential after the write, when the request asked for it (else null). */
+  readonly differential: DifferentialView | null;
 }
 
 /** The live differential of a run. */

@@ -31,6 +31,9 @@ const WORDING = {
   INTERNAL: { title: 'Something went wrong inside Marrowscope', advice: 'Your recorded decisions are safe. Please report this with the detail below.' },
   INFERENCE_FAILED: { title: 'Cell classification failed', advice: 'The detail below says what went wrong.' },
   STORE_VERSION_UNSUPPORTED: { title: 'This case database was written by a newer Marrowscope', advice: 'Open it with the newer version; this one will not change it.' },
+  AUTHENTICATION_FAILED: { title: 'Your identity could not be confirmed', advice: 'Check your user name and password and try again. Nothing was signed.' },
+  SIGNOFF_BLOCKED: { title: 'The case cannot be signed yet', advice: 'The detail below says what must be resolved first (deferred cells, too few cells counted, ...).' },
+  AUDIT_CHAIN_BROKEN: { title: 'The audit trail of this case file has been altered', advice: 'Do not sign or report from this file. Keep it for investigation; the detail names the first broken entry.' },
 } satisfies Record<string, Wording>;
 
 // Every ErrorCode needs wording here: test/unit/api/errorWording.test.ts checks it (a missing one

@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TaxonomyClass } from '../../../electron/shared/api/views.js';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { pixelUrl } from '../api';
 import { useAppStore } from '../state/useAppStore';
 import { useReviewStore } from '../state/useReviewStore';
 import { colorOf } from './classColors';
-import { galleryModel, verticalNeighbour, type GalleryModel } from './galleryModel';
+import { galleryModel, verticalNeighbour, type GalleryModel, type GalleryRow } from './galleryModel';
 
 const TILE_W = 108;
 const CELL_ROW_H = 128;
@@ -106,6 +107,17 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
   };
 
   const focusedName = focusId ? `cell-${focusId}` : undefined;
+  const clickRef = useRef<(cellId: string, e: React.MouseEvent) => void>(() => undefined);
+  clickRef.current = (cellId, e) => {
+    if (e.shiftKey) focus(cellId, { range: rangeTo(cellId) });
+    else if (e.ctrlKey || e.metaKey) focus(cellId, { toggle: true });
+    else {
+      anchor.current = cellId;
+      focus(cellId);
+    }
+    scrollRef.current?.focus({ preventScroll: true });
+  };
+  const onTileClick = useCallback((cellId: string, e: React.MouseEvent) => clickRef.current(cellId, e), []);
 
   return (
     <div
@@ -128,64 +140,7 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
           const row = model.rows[v.index]!;
           return (
             <div key={v.key} className="gallery-row" style={{ transform: `translateY(${v.start}px)`, height: `${v.size}px` }}>
-              {row.kind === 'header' ? (
-                <div className="gallery-header" role="presentation">
-                  {row.code && <span className="swatch" style={{ background: colorOf(taxonomy, row.code) }} aria-hidden="true" />}
-                  <strong>{row.title}</strong>
-                  {row.code && <span className="code">{row.code}</span>}
-                  <span className="muted">{row.count.toLocaleString()}</span>
-                  {row.code && taxonomy.find((t) => t.code === row.code)?.hotkey && <kbd>{taxonomy.find((t) => t.code === row.code)!.hotkey!.toUpperCase()}</kbd>}
-                </div>
-              ) : (
-                row.cells.map((c) => {
-                  const selected = selection.has(c.cellId);
-                  const focused = c.cellId === focusId;
-                  return (
-                    <div
-                      key={c.cellId}
-                      id={`cell-${c.cellId}`}
-                      role="option"
-                      aria-selected={selected || focused}
-                      aria-label={`${c.currentCode}${c.currentCode !== c.predictedCode ? ` (model: ${c.predictedCode})` : ''}, uncertainty ${Math.round(c.uncertainty * 100)}%${c.reviewed ? ', reviewed' : ''}`}
-                      className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${c.reviewed ? ' tile-reviewed' : ''}`}
-                      data-cell-id={c.cellId}
-                      data-code={c.currentCode}
-                      draggable
-                      onDragStart={(e) => {
-                        const ids = selection.has(c.cellId) ? [...selection] : [c.cellId];
-                        e.dataTransfer.setData(CELL_DRAG_TYPE, JSON.stringify(ids));
-                        e.dataTransfer.effectAllowed = 'move';
-                      }}
-                      onClick={(e) => {
-                        if (e.shiftKey) focus(c.cellId, { range: rangeTo(c.cellId) });
-                        else if (e.ctrlKey || e.metaKey) focus(c.cellId, { toggle: true });
-                        else {
-                          anchor.current = c.cellId;
-                          focus(c.cellId);
-                        }
-                        scrollRef.current?.focus({ preventScroll: true });
-                      }}
-                    >
-                      <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} loading="lazy" decoding="async" />
-                      <div className="tile-caption">
-                        <span className="tile-code" style={{ borderColor: colorOf(taxonomy, c.currentCode) }}>
-                          {c.currentCode}
-                        </span>
-                        <span className="tile-unc" title="Ensemble uncertainty">
-                          <span className="unc-bar">
-                            <span style={{ width: `${Math.round(c.uncertainty * 100)}%` }} />
-                          </span>
-                        </span>
-                        {c.reviewed && (
-                          <span className="tile-mark" title={c.lastAction ?? 'reviewed'} aria-hidden="true">
-                            {c.lastAction === 'confirm' ? '✓' : c.lastAction === 'defer' ? '?' : '✎'}
-                          </span>
-                        )}
-                      </div>
-                    </div>
-                  );
-                })
-              )}
+              <GalleryRowView row={row} taxonomy={taxonomy} selection={selection} focusId={focusId} onTileClick={onTileClick} />
             </div>
           );
         })}
@@ -193,3 +148,71 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
     </div>
   );
 }
+
+interface RowProps {
+  readonly row: GalleryRow;
+  readonly taxonomy: readonly TaxonomyClass[];
+  readonly selection: ReadonlySet<string>;
+  readonly focusId: string | null;
+  readonly onTileClick: (cellId: string, e: React.MouseEvent) => void;
+}
+
+/** One virtualised row; memoised so scrolling re-renders only the rows that appear. */
+const GalleryRowView = memo(function GalleryRowView({ row, taxonomy, selection, focusId, onTileClick }: RowProps) {
+  if (row.kind === 'header') {
+    const t = row.code ? taxonomy.find((x) => x.code === row.code) : undefined;
+    return (
+      <div className="gallery-header" role="presentation">
+        {row.code && <span className="swatch" style={{ background: colorOf(taxonomy, row.code) }} aria-hidden="true" />}
+        <strong>{row.title}</strong>
+        {row.code && <span className="code">{row.code}</span>}
+        <span className="muted">{row.count.toLocaleString()}</span>
+        {t?.hotkey && <kbd>{t.hotkey.toUpperCase()}</kbd>}
+      </div>
+    );
+  }
+  return (
+    <>
+      {row.cells.map((c) => {
+        const selected = selection.has(c.cellId);
+        const focused = c.cellId === focusId;
+        return (
+          <div
+            key={c.cellId}
+            id={`cell-${c.cellId}`}
+            role="option"
+            aria-selected={selected || focused}
+            aria-label={`${c.currentCode}${c.currentCode !== c.predictedCode ? ` (model: ${c.predictedCode})` : ''}, uncertainty ${Math.round(c.uncertainty * 100)}%${c.reviewed ? ', reviewed' : ''}`}
+            className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${c.reviewed ? ' tile-reviewed' : ''}`}
+            data-cell-id={c.cellId}
+            data-code={c.currentCode}
+            draggable
+            onDragStart={(e) => {
+              const ids = selection.has(c.cellId) ? [...selection] : [c.cellId];
+              e.dataTransfer.setData(CELL_DRAG_TYPE, JSON.stringify(ids));
+              e.dataTransfer.effectAllowed = 'move';
+            }}
+            onClick={(e) => onTileClick(c.cellId, e)}
+          >
+            <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} decoding="async" />
+            <div className="tile-caption">
+              <span className="tile-code" style={{ borderColor: colorOf(taxonomy, c.currentCode) }}>
+                {c.currentCode}
+              </span>
+              <span className="tile-unc" title="Ensemble uncertainty">
+                <span className="unc-bar">
+                  <span style={{ width: `${Math.round(c.uncertainty * 100)}%` }} />
+                </span>
+              </span>
+              {c.reviewed && (
+                <span className="tile-mark" title={c.lastAction ?? 'reviewed'} aria-hidden="true">
+                  {c.lastAction === 'confirm' ? '✓' : c.lastAction === 'defer' ? '?' : '✎'}
+                </span>
+              )}
+            </div>
+          </div>
+        );
+      })}
+    </>
+  );
+});

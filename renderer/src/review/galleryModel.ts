@@ -14,14 +14,15 @@ export interface GalleryModel {
 }
 
 /**
- * Lays cells out as per-class galleries (taxonomy order, most uncertain first inside each) or as
- * one uncertain-first queue, in rows of `columns` crops. Pure, so it is cheap to memoise.
+ * Lays cells out as per-class galleries (taxonomy order) or as one queue, in rows of `columns`
+ * crops, keeping the order of `cells` (the host sends them most uncertain first). Pure and memoised.
  */
 export function galleryModel(cells: readonly CellSummary[], mode: ReviewMode, taxonomy: readonly TaxonomyClass[], columns: number): GalleryModel {
   const cols = Math.max(1, columns);
   const groups: { code: string | null; title: string; cells: CellSummary[] }[] = [];
   if (mode === 'uncertain-first') {
-    groups.push({ code: null, title: 'Most uncertain first', cells: [...cells].sort((a, b) => b.uncertainty - a.uncertainty) });
+    // The host lists cells most uncertain first, and review updates keep that order: no sort needed.
+    groups.push({ code: null, title: 'Most uncertain first', cells: [...cells] });
   } else {
     const byCode = new Map<string, CellSummary[]>();
     for (const c of cells) {
@@ -33,7 +34,7 @@ export function galleryModel(cells: readonly CellSummary[], mode: ReviewMode, ta
     const codes = [...known.filter((c) => byCode.has(c)), ...[...byCode.keys()].filter((c) => !known.includes(c)).sort()];
     for (const code of codes) {
       const t = taxonomy.find((x) => x.code === code);
-      const list = byCode.get(code)!.sort((a, b) => b.uncertainty - a.uncertainty);
+      const list = byCode.get(code)!; // already most uncertain first (grouping keeps the host's order)
       groups.push({ code, title: t ? `${t.name}` : code, cells: list });
     }
   }

@@ -11,6 +11,8 @@ interface DifferentialState {
   /** Bumped on every refresh, so tests and benchmarks can wait for the panel to show a new state. */
   version: number;
   refresh(runId: string | null): Promise<void>;
+  /** Shows a differential the host returned with a review write. */
+  show(view: DifferentialView): void;
   setBlastDefinition(name: BlastDefinitionName, runId: string | null): void;
   setMeConvention(convention: MeConvention, runId: string | null): void;
 }
@@ -27,6 +29,7 @@ export const useDifferentialStore = create<DifferentialState>((set, get) => ({
     if (!r.ok) return useAppStore.getState().showError(r.error);
     set((s) => ({ view: r.value, version: s.version + 1 }));
   },
+  show: (view) => set((s) => ({ view, version: s.version + 1 })),
   setBlastDefinition(name, runId) {
     set({ blastDefinition: name });
     void get().refresh(runId);

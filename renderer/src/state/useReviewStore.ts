@@ -54,6 +54,12 @@ interface ReviewState {
 export const DEFAULT_FILTERS: ReviewFilters = { codes: [], reviewed: 'any', uncertaintyMin: 0, uncertaintyMax: 1 };
 
 const PAGE = 5000;
+
+/** The counting conventions the differential panel shows, sent with each write. */
+function conventions() {
+  const { blastDefinition, meConvention } = useDifferentialStore.getState();
+  return { blastDefinition, meConvention };
+}
 let writes: Promise<void> = Promise.resolve();
 let detailSeq = 0;
 
@@ -95,8 +101,10 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       focusId: focusId && cells.some((c) => c.cellId === focusId) ? focusId : (cells[0]?.cellId ?? null),
       revision: s.revision + 1,
     }));
+    // The differential came back with the write (one round trip per keystroke); then the detail.
+    if (result.differential) useDifferentialStore.getState().show(result.differential);
+    else void useDifferentialStore.getState().refresh(get().runId);
     void loadDetail(get().focusId);
-    void useDifferentialStore.getState().refresh(get().runId);
   };
 
   const write = (call: () => Promise<Result<ReviewResult>>, nextFocus?: string | null): Promise<void> => {
@@ -207,11 +215,11 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       return focusId ? [focusId] : [];
     },
     reclassify: (code, ids, nextFocus) =>
-      withTargets(ids, (cellIds) => write(() => api.reclassify({ runId: get().runId!, cellIds, code }), nextFocus)),
-    confirm: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.confirm({ runId: get().runId!, cellIds }), nextFocus)),
-    defer: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.defer({ runId: get().runId!, cellIds }), nextFocus)),
+      withTargets(ids, (cellIds) => write(() => api.reclassify({ runId: get().runId!, cellIds, code, differential: conventions() }), nextFocus)),
+    confirm: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.confirm({ runId: get().runId!, cellIds, differential: conventions() }), nextFocus)),
+    defer: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.defer({ runId: get().runId!, cellIds, differential: conventions() }), nextFocus)),
     // Undo/redo may bring back cells the current filters had dropped: re-read the list after them.
-    undo: () => (get().runId ? write(() => api.undo({ runId: get().runId! })).then(() => get().reload()) : Promise.resolve()),
-    redo: () => (get().runId ? write(() => api.redo({ runId: get().runId! })).then(() => get().reload()) : Promise.resolve()),
+    undo: () => (get().runId ? write(() => api.undo({ runId: get().runId!, differential: conventions() })).then(() => get().reload()) : Promise.resolve()),
+    redo: () => (get().runId ? write(() => api.redo({ runId: get().runId!, differential: conventions() })).then(() => get().reload()) : Promise.resolve()),
   };
 });

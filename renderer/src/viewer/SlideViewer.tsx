@@ -116,9 +116,10 @@ export function SlideViewer(props: SlideViewerProps) {
     }
 
     if (p.showOverlay !== false) {
-      const r = Math.max(MIN_CELL_SCREEN_RADIUS, 14 * zoom * (0.25 / (p.slide.mpp?.x ?? 0.25)));
       ctx.lineWidth = 2;
       for (const c of cellsRef.current) {
+        // A ring just outside the detected nucleus, so the cell itself stays visible.
+        const r = Math.max(MIN_CELL_SCREEN_RADIUS, (Math.max(c.bounds.width, c.bounds.height) / 2) * zoom + 3);
         const s = toScreen(c.x, c.y);
         if (s.x < -r || s.y < -r || s.x > w + r || s.y > h + r) continue;
         ctx.strokeStyle = colorOf(taxonomyRef.current, c.currentCode);
@@ -204,10 +205,17 @@ export function SlideViewer(props: SlideViewerProps) {
       redraw();
       fetchCells();
     };
-    viewer.addHandler('open', () => {
+    let opened = false;
+    const onOpen = () => {
+      if (opened) return;
+      opened = true;
       setReady(true);
       onChange();
-    });
+    };
+    viewer.addHandler('open', onOpen);
+    // OpenSeadragon may open an inline tile source before this handler exists: check once it could have.
+    if (viewer.world.getItemCount() > 0) onOpen();
+    else window.setTimeout(() => viewer.world.getItemCount() > 0 && onOpen(), 0);
     viewer.addHandler('animation', redraw);
     viewer.addHandler('animation-finish', onChange);
     viewer.addHandler('resize', onChange);

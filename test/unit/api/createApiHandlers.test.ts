@@ -104,12 +104,18 @@ test('reclassify records one step as the host reviewer; undo and redo change the
   assert.equal(r.value.canUndo, true);
   assert.deepEqual(store.reviewers, ['dr-test']);
   assert.equal(blasts(await api.getDifferential({ runId: 'r1' })), 3);
+  assert.equal(r.value.differential, null, 'no differential unless asked');
+  const withDiff = await api.confirm({ runId: 'r1', cellIds: ['c1'], differential: { meConvention: 'without-monocytes' } });
+  assert.ok(withDiff.ok && withDiff.value.differential);
+  assert.equal(withDiff.value.differential.differential.meRatio.convention, 'without-monocytes');
+  assert.equal(withDiff.value.differential.reviewedCount, 3);
+  await api.undo({ runId: 'r1' });
   const u = await api.undo({ runId: 'r1' });
   assert.ok(u.ok && u.value.canRedo);
   assert.equal(blasts(await api.getDifferential({ runId: 'r1' })), 1);
   await api.redo({ runId: 'r1' });
   assert.equal(blasts(await api.getDifferential({ runId: 'r1' })), 3);
-  assert.equal(store.decisions.length, 2, 'undo/redo never remove decisions');
+  assert.equal(store.decisions.length, 3, 'undo/redo never remove decisions');
 });
 
 test('confirm keeps the current label, defer labels DEFER (excluded from the NDC)', async () => {

@@ -1,0 +1,219 @@
+// Review-workstation benchmark in Debian's Chromium against `marrowscope serve`:
+//  1. reclassify keystroke → decision stored and the differential re-rendered (target p95 ≤ 50 ms),
+//     against a bare API round trip (POST /api/getAppInfo) measured in the same page;
+//  2. scrolling a 5,000-cell uncertain-first gallery: long tasks (> 50 ms) while scrolling;
+//  3. visible tiles of a fresh view (target ≤ 300 ms): open a slide, and zoom to uncached levels,
+//     against one cached tile fetch.
+// Run: nice node dist/test/bench/review.js [cells=5000] [keystrokes=40]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { openSlide } from '../../native/lib/index.js';
+import { openCaseStore } from '../../electron/core/store/index.js';
+import { rectPolygon } from '../../electron/core/analysis/rectPolygon.js';
+import { MODEL_CLASS_CODES } from '../../electron/shared/domain/taxonomy.js';
+import { projectRoot } from '../../electron/core/paths.js';
+import { buildSyntheticAspirate } from '../helpers/syntheticAspirate.js';
+import { launchChromium } from '../e2e/launchChromium.js';
+import { startServe } from '../e2e/serveProcess.js';
+import { WorkstationPage } from '../e2e/workstationPage.js';
+
+const CELLS = Number(process.argv[2] ?? 5000);
+const KEYS = Number(process.argv[3] ?? 40);
+const CODES = MODEL_CLASS_CODES.filter((c) => c !== 'PL3' && c !== 'ER6');
+
+type BrowserGlobal = {
+  document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number; getAttribute(n: string): string | null } | null };
+  bench: { pending: number; lat: number[]; longTasks: number[] };
+  requestAnimationFrame(cb: () => void): void;
+  MutationObserver: new (cb: () => void) => { observe(target: unknown, opts: unknown): void };
+  PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(opts: unknown): void };
+  addEventListener(type: string, cb: () => void, capture: boolean): void;
+  fetch(url: string, init: unknown): Promise<{ json(): Promise<unknown> }>;
+};
+
+function pct(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function seed(path: string, slidePath: string): Promise<void> {
+  const slide = await openSlide(slidePath);
+  const crops: Uint8Array[] = [];
+  for (let i = 0; i < 200; i++) {
+    const x = 100 + ((i * 997) % 5800);
+    const y = 100 + ((i * 613) % 3800);
+    const px = await slide.readRegion({ x, y, level: 0, width: 96, height: 96 });
+    crops.push(new Uint8Array(await sharp(px.data, { raw: { width: 96, height: 96, channels: 4 } }).removeAlpha().jpeg({ quality: 90 }).toBuffer()));
+  }
+  slide.close();
+  const store = openCaseStore(path);
+  const rec = store.slides.add({ path: slidePath, quickHash: 'bench-' + CELLS, vendor: 'aperio', width: 6144, height: 4096, calibration: { kind: 'calibrated', x: 0.25, y: 0.25, source: 'openslide.mpp' }, objectivePower: 40 });
+  const run = store.runs.start({ slideId: rec.id, manifestHash: 'b'.repeat(64), memberHashes: {}, classCodes: [...CODES], appVersion: 'bench', parameters: {} });
+  const perRegion = 1000;
+  for (let r = 0; r * perRegion < CELLS; r++) {
+    const [region] = store.regions.addMany(run.id, [{ orderIndex: r, geometry: rectPolygon(r * 1000, 0, 1000, 4000), source: 'manual' }]);
+    const n = Math.min(perRegion, CELLS - r * perRegion);
+    store.cells.insertBatch(
+      region!.id,
+      Array.from({ length: n }, (_, i) => {
+        const k = (i * 7 + r) % CODES.length;
+        const p = CODES.map(() => 0.2 / (CODES.length - 1));
+        p[k] = 0.8;
+        return {
+          localIndex: i,
+          centroid: { x: r * 1000 + 20 + (i % 30) * 32, y: 20 + Math.floor(i / 30) * 24 },
+          bbox: { x: r * 1000 + 10 + (i % 30) * 32, y: 10 + Math.floor(i / 30) * 24, width: 20, height: 20 },
+          crop: crops[(r * perRegion + i) % crops.length]!,
+          probabilities: p,
+          predictedCode: CODES[k]!,
+          entropy: ((i * 37) % 100) / 100,
+          agreement: 1,
+          margin: 0.6,
+          mutualInformation: 0,
+        };
+      }),
+    );
+  }
+  store.runs.finish(run.id, 'completed');
+  store.close();
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ms-bench-review-'));
+const aspirate = await buildSyntheticAspirate();
+await seed(join(dir, 'case.marrowscope'), aspirate.path);
+const serve = await startServe(['--db', join(dir, 'case.marrowscope'), '--model', join(projectRoot(), 'test', 'fixtures', 'tiny-ensemble', 'manifest.json')]);
+const browser = await launchChromium();
+const rows: string[][] = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const ws = new WorkstationPage(page);
+  await ws.goto(serve.url);
+  await page.evaluate(() => performance.setResourceTimingBufferSize(20_000));
+
+  // Tiles of a fresh view: open the slide (no tile cached yet in this host).
+  const t0 = await page.evaluate(() => performance.now());
+  await ws.openByPath(aspirate.path);
+  await ws.waitForViewer();
+  await page.waitForLoadState('networkidle');
+  const firstView = await page.evaluate((start) => {
+    const tiles = performance.getEntriesByType('resource').filter((e) => e.name.includes('/tiles/') && e.startTime >= start) as unknown as { startTime: number; responseEnd: number }[];
+    return { n: tiles.length, ms: Math.max(...tiles.map((e) => e.responseEnd)) - start, first: Math.min(...tiles.map((e) => e.startTime)) - start };
+  }, t0);
+  const zooms: number[] = [];
+  for (let z = 0; z < 3; z++) {
+    const s = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(800); // let the zoom animation finish and its tiles be requested
+    await page.waitForLoadState('networkidle');
+    zooms.push(
+      await page.evaluate((start) => {
+        const tiles = performance.getEntriesByType('resource').filter((e) => e.name.includes('/tiles/') && e.startTime >= start) as unknown as { startTime: number; responseEnd: number }[];
+        return tiles.length ? Math.max(...tiles.map((e) => e.responseEnd)) - Math.min(...tiles.map((e) => e.startTime)) : 0;
+      }, s),
+    );
+  }
+  const cachedTile = await page.evaluate(async () => {
+    const url = performance.getEntriesByType('resource').find((e) => e.name.includes('/tiles/'))!.name;
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = performance.now();
+      await (await fetch(url, { headers: { "cache-control": "no-cache" } })).arrayBuffer();
+      times.push(performance.now() - s);
+    }
+    return times.sort((a, b) => a - b)[10]!;
+  });
+
+  // Review: load the run.
+  await page.getByRole('button', { name: /Worklist/ }).click();
+  await page.getByRole('row').filter({ hasText: 'aspirate.svs' }).getByRole('button', { name: 'Review' }).click();
+  await page.locator(`[data-testid="gallery"][data-count="${CELLS}"]`).waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid="differential"]').waitFor();
+
+  // Baseline: a bare API round trip from the page.
+  const rtt = await page.evaluate(async () => {
+    const g = globalThis as unknown as BrowserGlobal;
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const s = performance.now();
+      await (await g.fetch('./api/getAppInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+      times.push(performance.now() - s);
+    }
+    return times;
+  });
+
+  // Keystroke → differential re-rendered from the stored state.
+  await page.evaluate(() => {
+    const g = globalThis as unknown as BrowserGlobal;
+    g.bench = { pending: 0, lat: [], longTasks: [] };
+    g.addEventListener('keydown', () => (g.bench.pending = performance.now()), true);
+    new g.MutationObserver(() => {
+      if (g.bench.pending) g.bench.lat.push(performance.now() - g.bench.pending);
+      g.bench.pending = 0;
+    }).observe(g.document.querySelector('[data-testid="differential"]'), { attributes: true, attributeFilter: ['data-version'] });
+    new g.PerformanceObserver((list) => g.bench.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
+  await ws.gallery.focus();
+  for (let i = 0; i < KEYS; i++) {
+    await page.keyboard.press(i % 2 ? '1' : '2');
+    await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobal).bench.lat.length > n, i);
+  }
+  const lat = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat);
+  if (process.env['BENCH_DEBUG']) {
+    console.log(
+      await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/api/'))
+          .slice(-12)
+          .map((e) => `${e.name.replace(/.*api\//, '')} start ${e.startTime.toFixed(0)} dur ${e.duration.toFixed(1)}`)
+          .join('\n'),
+      ),
+    );
+  }
+  const longDuringKeys = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
+
+  // Scroll the whole uncertain-first queue (5,000 crops), a screen per frame.
+  await page.getByTestId('mode-uncertain').click();
+  const scroll = await page.evaluate(
+    () =>
+      new Promise<{ frames: number; ms: number }>((done) => {
+        const g = globalThis as unknown as BrowserGlobal;
+        const el = g.document.querySelector('[data-testid="gallery"]')!;
+        const start = performance.now();
+        let frames = 0;
+        const step = () => {
+          frames++;
+          el.scrollTop += el.clientHeight / 2;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 2) return done({ frames, ms: performance.now() - start });
+          g.requestAnimationFrame(step);
+        };
+        g.requestAnimationFrame(step);
+      }),
+  );
+  await page.waitForTimeout(300);
+  const longDuringScroll = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
+
+  const base = pct(rtt, 50);
+  rows.push(['API round trip getAppInfo (baseline)', base.toFixed(1), pct(rtt, 95).toFixed(1), '1.00', `${rtt.length} calls`]);
+  rows.push([`reclassify key → stored → differential shown (${CELLS} cells)`, pct(lat, 50).toFixed(1), pct(lat, 95).toFixed(1), (pct(lat, 50) / base).toFixed(2), `${lat.length} keys; long tasks ${longDuringKeys.length}`]);
+  rows.push([
+    `scroll ${CELLS}-cell queue, half a screen per frame`,
+    (scroll.ms / scroll.frames).toFixed(1) + ' /frame',
+    '',
+    '',
+    `${scroll.frames} frames; long tasks > 50 ms: ${longDuringScroll.length}${longDuringScroll.length ? ` (max ${Math.max(...longDuringScroll).toFixed(0)} ms)` : ''}`,
+  ]);
+  rows.push(['one cached tile fetch (baseline)', cachedTile.toFixed(1), '', '1.00', '']);
+  rows.push(['fresh view: open slide → all visible tiles', firstView.ms.toFixed(0), '', (firstView.ms / cachedTile).toFixed(1), `${firstView.n} tiles, first request at ${firstView.first.toFixed(0)} ms`]);
+  rows.push(['fresh view: zoom in ×1.5 → new tiles', pct(zooms, 50).toFixed(0), Math.max(...zooms).toFixed(0), (pct(zooms, 50) / cachedTile).toFixed(1), `${zooms.length} zooms (median, max)`]);
+} finally {
+  await browser.close();
+  await serve.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log('| measure | median ms | p95/max ms | ratio to baseline | notes |');
+console.log('|---|---:|---:|---:|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
