@@ -254,7 +254,8 @@ export function SlideViewer(props: SlideViewerProps) {
     if (!f || !viewer || !ready) return;
     const half = f.zoomWidth / 2;
     const r = viewer.viewport.imageToViewportRectangle(f.x - half, f.y - half, f.zoomWidth, f.zoomWidth);
-    viewer.viewport.fitBounds(r, false);
+    // Jump, do not glide: in review the focus moves with every keystroke.
+    viewer.viewport.fitBounds(r, true);
   }, [props.focus?.seq, ready]);
 
   useEffect(() => {
