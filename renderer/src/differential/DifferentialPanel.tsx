@@ -52,9 +52,10 @@ export function DifferentialPanel() {
       </div>
       {d.flags.map((f) => (
         <div key={f.thresholdPercent} className="threshold-flag" role="alert" data-testid="blast-flag">
-          <strong>Blasts {fmt(f.percent)}% straddle the {f.thresholdPercent}% threshold</strong>
+          <strong>Blast count near the {f.thresholdPercent}% threshold</strong>
           <span>
-            95% interval {fmt(f.interval.low)}–{fmt(f.interval.high)}%. {f.cellsToResolve !== null ? `Count about ${f.cellsToResolve.toLocaleString()} cells in total, or ask a second observer.` : 'Ask a second observer.'}
+            Blasts {fmt(f.percent)}% with a 95% interval of {fmt(f.interval.low)}–{fmt(f.interval.high)}%: the true value may lie on either side of {f.thresholdPercent}%.{' '}
+            {f.cellsToResolve !== null ? `Count about ${f.cellsToResolve.toLocaleString()} cells in total, or ask a second observer.` : 'Ask a second observer.'}
           </span>
         </div>
       ))}

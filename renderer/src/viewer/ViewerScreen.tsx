@@ -13,7 +13,10 @@ export function ViewerScreen() {
   const { slide, drawn, proposals, chosen, proposing, addRegion, removeRegion, clearRegions, propose, toggleProposal, focusPoint } = useSlideStore();
   const info = useAppStore((s) => s.info);
   const runId = useAnalysisStore((s) => s.runId);
-  const revision = useReviewStore((s) => s.revision);
+  const reviewRevision = useReviewStore((s) => s.revision);
+  const classified = useAnalysisStore((s) => s.status?.progress.cellsClassified ?? 0);
+  // Re-fetch the overlay's cells when labels change (review) or new cells land (a running analysis).
+  const revision = reviewRevision * 1_000_000 + classified;
   const [drawing, setDrawing] = useState(false);
   const [overlay, setOverlay] = useState(true);
 
