@@ -378,12 +378,19 @@ function signoffSection(doc: Doc, model: ReportModel): void {
     table(
       doc,
       [
-        { title: 'Version', width: 50, align: 'right' },
-        { title: 'Status', width: 60 },
-        { title: 'Signed (UTC)', width: 90 },
-        { title: 'Amendment reason', width: W - 200 },
+        { title: 'Version', width: 44, align: 'right' },
+        { title: 'Status', width: 46 },
+        { title: 'Signed (UTC)', width: 104 },
+        { title: 'Signed by', width: 110 },
+        { title: 'Amendment reason', width: W - 304 },
       ],
-      model.versions.map((v) => [String(v.version), v.status, v.signedAt ? formatUtc(v.signedAt) : '', v.reason ?? (v.version === 1 ? 'original report' : '')]),
+      model.versions.map((v) => [
+        String(v.version),
+        v.status,
+        v.signedAt ? formatUtc(v.signedAt) : '',
+        v.signatures.map((s) => `${s.initials} (${s.capacity === 'primary' ? s.meaning : 'second'})`).join(', '),
+        v.reason ?? (v.version === 1 ? 'original report' : ''),
+      ]),
     );
   }
 }
