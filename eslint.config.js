@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'native/build/**', 'renderer/dist/**', 'test/artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'native/build/**', 'renderer/dist/**', 'test/artifacts/**', 'test/bench/out/**', '.carry/**', 'models/training/runs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
