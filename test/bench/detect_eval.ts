@@ -31,6 +31,8 @@ interface Tally {
   tp: number;
   ms: number;
   cpuMs: number;
+  /** CPU time of decoding the same images with sharp: the in-run baseline for the ratio column. */
+  decodeCpuMs: number;
   /** All detections, also where precision is undefined (for time per cell). */
   found: number;
   megapixels: number;
@@ -38,7 +40,15 @@ interface Tally {
 }
 
 function newTally(): Tally {
-  return { images: 0, truths: 0, detections: 0, tp: 0, ms: 0, cpuMs: 0, found: 0, megapixels: 0, msPerImage: [] };
+  return { images: 0, truths: 0, detections: 0, tp: 0, ms: 0, cpuMs: 0, decodeCpuMs: 0, found: 0, megapixels: 0, msPerImage: [] };
+}
+
+/** Decodes an image and returns it with the CPU ms the decode took (the baseline for the ratio column). */
+async function decodeTimed(file: string): Promise<{ image: DetectorImage; cpuMs: number }> {
+  const cpu0 = process.cpuUsage();
+  const image = await loadImageFile(file);
+  const cpu = process.cpuUsage(cpu0);
+  return { image, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function arg(name: string): string | undefined {
@@ -99,7 +109,7 @@ async function evaluate(
 function row(name: string, mpp: number, t: Tally, withPrecision: boolean): string {
   const s = detectionScores(t.tp, t.truths, t.detections);
   const f = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(3));
-  return `| ${name} | ${mpp} | ${t.images} | ${t.truths} | ${withPrecision ? t.detections : '—'} | ${t.tp} | ${f(s.recall)} | ${withPrecision ? f(s.precision) : '—'} | ${withPrecision ? f(s.f1) : '—'} | ${(t.ms / t.megapixels).toFixed(0)} | ${(t.cpuMs / t.megapixels).toFixed(0)} | ${median(t.msPerImage).toFixed(1)} | ${(t.cpuMs / Math.max(1, t.found)).toFixed(2)} |`;
+  return `| ${name} | ${Number.isNaN(mpp) ? '—' : mpp} | ${t.images} | ${t.truths} | ${withPrecision ? t.detections : '—'} | ${t.tp} | ${f(s.recall)} | ${withPrecision ? f(s.precision) : '—'} | ${withPrecision ? f(s.f1) : '—'} | ${(t.ms / t.megapixels).toFixed(0)} | ${(t.cpuMs / t.megapixels).toFixed(0)} | ${median(t.msPerImage).toFixed(1)} | ${(t.cpuMs / Math.max(1, t.found)).toFixed(2)} | ${(t.cpuMs / t.decodeCpuMs).toFixed(1)} |`;
 }
 
 async function main(): Promise<void> {
@@ -117,8 +127,8 @@ async function main(): Promise<void> {
   const loadMs = performance.now() - tLoad;
 
   const lines: string[] = [];
-  const header = '| source | µm/px | images | cells | detections | matched | recall | precision | F1 | wall ms/MP | CPU ms/MP | median wall ms/image | CPU ms/detected cell |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const header = '| source | µm/px | images | cells | detections | matched | recall | precision | F1 | wall ms/MP | CPU ms/MP | median wall ms/image | CPU ms/detected cell | detect ÷ JPEG decode (CPU) |';
+  const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const results: Record<string, unknown> = { split, params: detector.params, openCvLoadMs: Math.round(loadMs) };
   const all = newTally();
 
@@ -130,7 +140,7 @@ async function main(): Promise<void> {
     for (const sp of splits) {
       for (const name of readdirSync(join(txlDir, 'images', sp)).sort()) {
         const file = join(txlDir, 'images', sp, name);
-        const image = await loadImageFile(file);
+        const { image, cpuMs: decodeCpuMs } = await decodeTimed(file);
         const source = txlSourceOf(image.width, image.height);
         const count = seen.get(source.name) ?? 0;
         if (count >= limit) continue;
@@ -139,6 +149,7 @@ async function main(): Promise<void> {
         const truths = readTxlWhiteCells(labelText, image.width, image.height).map((p) => ({ x: p.x * source.micronsPerPixel, y: p.y * source.micronsPerPixel }));
         const tally = tallies.get(source.name) ?? newTally();
         tallies.set(source.name, tally);
+        tally.decodeCpuMs += decodeCpuMs;
         await evaluate(detector, file, image, source.micronsPerPixel, truths, tally, true, dumpDir && join(dumpDir, source.name), `${sp}-${name}`);
       }
     }
@@ -154,6 +165,7 @@ async function main(): Promise<void> {
       all.tp += t.tp;
       all.ms += t.ms;
       all.cpuMs += t.cpuMs;
+      all.decodeCpuMs += t.decodeCpuMs;
       all.found += t.found;
       all.megapixels += t.megapixels;
       all.msPerImage.push(...t.msPerImage);
@@ -171,7 +183,8 @@ async function main(): Promise<void> {
     for (const name of readdirSync(join(segDir, 'images')).sort()) {
       if (n++ >= segLimit) break;
       const file = join(segDir, 'images', name);
-      const image = await loadImageFile(file);
+      const { image, cpuMs: decodeCpuMs } = await decodeTimed(file);
+      seg.decodeCpuMs += decodeCpuMs;
       const truths = (await readPlasmaCells(join(segDir, 'masks', name))).map(toUm);
       const dets = await evaluate(detector, file, image, SEGPC_MICRONS_PER_PIXEL, truths, seg, false, dumpDir && join(dumpDir, 'segpc'), name);
       // The same detections against masks whose touching cells are split apart (see readPlasmaCells).

@@ -54,7 +54,7 @@ export interface DetectionParams {
 
 /** Tuned defaults (see test/bench/RESULTS.md, "Nucleated-cell detection"). */
 export const DEFAULT_DETECTION_PARAMS: DetectionParams = Object.freeze({
-  workingMicronsPerPixel: 0.35,
+  workingMicronsPerPixel: 0.4,
   smoothingUm: 0.35,
   stainThreshold: 0.45,
   stainThresholdMax: 0.75,

@@ -6,7 +6,7 @@ import { resolveDetectionParams, toPixelParams, type DetectionParams, type Pixel
 import { estimateGlass, nuclearStain, toRgb, type GlassColour } from './nuclearStain.js';
 import { loadOpenCv, withMats, type Cv } from './opencv.js';
 import { pointsBounds } from '../../shared/domain/geometry.js';
-import { circularity, outlineArea, outlinePerimeter, workingToLevel0, type XY } from './outlineMath.js';
+import { circularity, momentElongation, outlineArea, outlinePerimeter, workingToLevel0, type XY } from './outlineMath.js';
 import { pickSeeds } from './pickSeeds.js';
 import { growBreadthFirst, seededWatershed } from './seededWatershed.js';
 import { chamferDistance, close, dilate, downsampleRgb, fillHoles, gaussianBlur, labelComponents, open } from './binaryMorphology.js';
@@ -20,11 +20,15 @@ type Track = <M extends { delete(): void }>(m: M) => M;
 export const ROMANOWSKY_DETECTOR_NAME = 'romanowsky-classical@1';
 
 /**
- * Classical nucleated-cell detector for Romanowsky-stained smears (OpenCV.js):
- * nuclear-stain channel (OD_G − OD_B, see nuclearStain.ts) → smooth → threshold → open (specks) →
- * close (joins the lobes of one nucleus) → fill small holes → distance transform + watershed to
- * split touching nuclei → reject by area, elongation (µm) → outline, centroid, measurements.
- * Red cells fall below the stain threshold; platelets and debris fall below the area limit.
+ * Classical nucleated-cell detector for Romanowsky-stained smears:
+ * nuclear-stain channel (OD_G − OD_B, see nuclearStain.ts) → Gaussian smoothing → adaptive
+ * threshold (adaptiveStainThreshold.ts) → open (specks) → close (bridges within a nucleus) → fill
+ * small holes → distance-transform seeds + priority-flood watershed to split touching nuclei,
+ * merging splits whose saddle is shallow → group lobe-like pieces into one cell → reject by area
+ * and elongation (µm², µm) → grow each nucleus into its bluish cytoplasm for the cell centroid →
+ * outline, bounds, measurements. Red cells fall below the stain threshold; platelets and debris
+ * below the area limit or above the elongation limit. Pixel loops are plain TypeScript
+ * (binaryMorphology.ts says why); OpenCV.js does the contour geometry.
  */
 export class RomanowskyCellDetector implements CellDetector {
   readonly name = ROMANOWSKY_DETECTOR_NAME;
@@ -191,20 +195,6 @@ function groupLobes(labels: Int32Array, count: number, W: number, H: number, px:
     if (l > 0 && lobeLike[l]) group[l] = comps[i]!;
   }
   return mergeLobes(labels, count, areas, group, px.lobedNucleusMaxAreaPx);
-}
-
-/** √(λ1/λ2) of a region's second-moment matrix: 1 for a disc, 2 for a 2:1 ellipse. */
-function momentElongation(n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number): number {
-  const mx = sx / n;
-  const my = sy / n;
-  const cxx = sxx / n - mx * mx + 1 / 12;
-  const cyy = syy / n - my * my + 1 / 12;
-  const cxy = sxy / n - mx * my;
-  const tr = cxx + cyy;
-  const disc = Math.sqrt(Math.max(0, (cxx - cyy) ** 2 + 4 * cxy * cxy));
-  const l1 = (tr + disc) / 2;
-  const l2 = Math.max(1e-9, (tr - disc) / 2);
-  return Math.sqrt(l1 / l2);
 }
 
 /**

@@ -61,3 +61,19 @@ export function circularity(area: number, perimeter: number): number {
 export function workingToLevel0(p: XY, scaleX: number, scaleY: number, origin: { x: number; y: number; downsample: number }): XY {
   return { x: origin.x + (p.x / scaleX) * origin.downsample, y: origin.y + (p.y / scaleY) * origin.downsample };
 }
+
+/**
+ * √(λ1/λ2) of a pixel region's second-moment matrix from its pixel count and coordinate sums
+ * (Σx, Σy, Σx², Σy², Σxy): 1 for a disc, 2 for a 2:1 ellipse. The 1/12 terms are each pixel's own
+ * variance, so a single pixel or a one-pixel-wide line stays finite.
+ */
+export function momentElongation(n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number): number {
+  const mx = sx / n;
+  const my = sy / n;
+  const cxx = sxx / n - mx * mx + 1 / 12;
+  const cyy = syy / n - my * my + 1 / 12;
+  const cxy = sxy / n - mx * my;
+  const tr = cxx + cyy;
+  const disc = Math.sqrt(Math.max(0, (cxx - cyy) ** 2 + 4 * cxy * cxy));
+  return Math.sqrt((tr + disc) / 2 / Math.max(1e-9, (tr - disc) / 2));
+}

@@ -5,7 +5,11 @@
 export interface Detection {
   /** A random UUID; stable once stored (QuPath writes one per object too). */
   readonly id: string;
-  /** Centroid of the nucleus outline (area-weighted), level-0 px. */
+  /**
+   * Centroid of the cell, level-0 px: the nucleus plus the cytoplasm grown around it (what a crop
+   * should centre on; an eccentric nucleus sits microns away). The nucleus centroid when no
+   * cytoplasm was found (cellAreaUm2 null).
+   */
   readonly centroid: { readonly x: number; readonly y: number };
   /** Axis-aligned bounding box of the outline, level-0 px; (x, y) is the top-left corner. */
   readonly bounds: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
