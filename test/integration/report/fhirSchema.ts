@@ -5,8 +5,16 @@ import AjvModule from 'ajv';
 
 const require = createRequire(import.meta.url);
 
-/** Validates any FHIR R4 resource (a Bundle here) against the official JSON schema; compiling takes a few seconds. */
-export function officialR4Validator(): (value: unknown) => { valid: boolean; errors: string[] } {
+type Validator = (value: unknown) => { valid: boolean; errors: string[] };
+let compiled: Validator | undefined;
+
+/** Validates any FHIR R4 resource (a Bundle here) against the official JSON schema; compiled once (a few seconds). */
+export function officialR4Validator(): Validator {
+  compiled ??= compile();
+  return compiled;
+}
+
+function compile(): Validator {
   const Ajv = AjvModule.default;
   const ajv = new Ajv({ strict: false, allErrors: true });
   ajv.addMetaSchema(JSON.parse(readFileSync(require.resolve('ajv/dist/refs/json-schema-draft-06.json'), 'utf8')) as object);
