@@ -48,7 +48,13 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
 
   useEffect(() => {
     const pos = focusId ? model.position.get(focusId) : undefined;
-    if (pos) virtualizer.scrollToIndex(pos.row, { align: 'auto' });
+    if (!pos) return;
+    // Scroll only when the focused row is not wholly in view: scrollToIndex measures the element
+    // (a forced layout), which cost more than the rest of a keystroke when done every time.
+    const item = virtualizer.getVirtualItems().find((v) => v.index === pos.row);
+    const top = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    if (!item || item.start < top || item.end > top + height) virtualizer.scrollToIndex(pos.row, { align: 'auto' });
   }, [focusId, model, virtualizer]);
 
   const rangeTo = (target: string): string[] => {

@@ -43,7 +43,9 @@ export function Worklist() {
   };
 
   const review = async (slide: SlideSummary, run: RunSummary) => {
-    if (!(await open(slide.path))) return;
+    // The cells, crops and decisions live in the case file: review works even when the slide file
+    // is unavailable (moved, share offline); the notice says so and the context view stays empty.
+    await open(slide.path);
     await useAnalysisStore.getState().useRun(run.runId);
     await useReviewStore.getState().load(run.runId);
     setScreen('review');
