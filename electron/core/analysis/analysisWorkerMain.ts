@@ -21,9 +21,18 @@ function post(event: AnalysisWorkerEvent): void {
   port!.postMessage(event);
 }
 
+// Cancellation is cooperative: the host asks, the worker stops between regions and exits on its own.
+// Terminating the thread instead can kill the whole process when a native read or session
+// completes into a dying environment (Napi::Error → std::terminate).
+let cancelled = false;
+port.on('message', (message: { type?: string }) => {
+  if (message?.type === 'cancel') cancelled = true;
+});
+
 async function run(): Promise<void> {
   let slide: OpenSlideHandle | undefined;
   let ensemble: Ensemble | undefined;
+  let outcome: AnalysisWorkerEvent = { type: 'done' };
   try {
     slide = await openSlide(init.slidePath);
     ensemble = await Ensemble.load(init.manifestPath, {
@@ -35,7 +44,7 @@ async function run(): Promise<void> {
     const deps = { slide, slideMpp: init.slideMpp, detector, classifier: ensemble, input: ensemble.info.input };
     let budget = init.cellBudget;
     for (const region of init.regions) {
-      if (budget !== null && budget <= 0) break;
+      if (cancelled || (budget !== null && budget <= 0)) break;
       const timings: RegionTimings = { read: 0, detect: 0, crop: 0, classify: 0 };
       let cells = await analyzeRegion(deps, region, timings);
       const truncated = budget !== null && cells.length > budget;
@@ -43,13 +52,14 @@ async function run(): Promise<void> {
       if (budget !== null) budget -= cells.length;
       post({ type: 'region', regionId: region.id, cells, truncated, timings });
     }
-    post({ type: 'done' });
   } catch (err) {
-    post({ type: 'error', error: toErrorInfo(err) });
+    outcome = { type: 'error', error: toErrorInfo(err) };
   } finally {
-    await ensemble?.release();
+    await ensemble?.release().catch(() => undefined);
     slide?.close();
   }
+  post(outcome);
+  port!.unref(); // nothing left to do: let the thread end by itself
 }
 
 void run();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageVersion } from '../report/packageVersion.js';
 import { Worker } from 'node:worker_threads';
 import type { SlideInfo } from '../../shared/domain/Slide.js';
 import { requireCalibration } from '../../shared/domain/PixelCalibration.js';
@@ -70,7 +71,8 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
     objectivePower: request.slide.objectivePower,
   });
   const memberHashes = Object.fromEntries(m.members.map((mm) => [mm.file, mm.sha256]));
-  const parameters = { ...request.parameters, maxCells: request.maxCells };
+  // The model's name and version travel with the run: reports print them from here.
+  const parameters = { ...request.parameters, maxCells: request.maxCells, model: { name: m.name, version: m.version } };
   const wanted = canonicalJson(parameters);
   const resumable = store.runs
     .unfinished()
@@ -96,7 +98,7 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
         manifestHash,
         memberHashes,
         classCodes: m.classes.map((c) => c.code),
-        appVersion: appVersion(),
+        appVersion: packageVersion(),
         parameters,
       });
       store.regions.addMany(run.id, request.regions);
@@ -147,10 +149,12 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
       control.signal?.removeEventListener('abort', onAbort);
       fn();
     };
+    // Cancel asks the worker to stop after its current region and resolves once the thread has
+    // ended on its own (see analysisWorkerMain: terminating it can abort the process).
     const onAbort = (): void => {
       settle(() => {
-        void worker.terminate();
-        resolve('cancelled');
+        worker.postMessage({ type: 'cancel' });
+        worker.once('exit', () => resolve('cancelled'));
       });
     };
     if (control.signal?.aborted) return onAbort();
@@ -181,16 +185,16 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
           }
           case 'done':
             settle(() => resolve('completed'));
-            void worker.terminate();
             break;
           case 'error':
             settle(() => reject(new AppError(event.error.code, event.error.message)));
-            void worker.terminate();
             break;
         }
       } catch (err) {
-        settle(() => reject(err));
-        void worker.terminate();
+        settle(() => {
+          worker.postMessage({ type: 'cancel' });
+          reject(err);
+        });
       }
     });
     worker.on('error', (err) => settle(() => reject(new AppError('ANALYSIS_FAILED', `The analysis worker crashed: ${err.message}`))));
@@ -228,10 +232,4 @@ function toNewCell(c: AnalyzedCell): NewCell {
     agreement: c.prediction.agreement,
     margin: c.prediction.margin,
   };
-}
-
-let cachedVersion: string | undefined;
-function appVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  return cachedVersion;
 }

@@ -103,7 +103,7 @@ export function buildReportModel(store: CaseStore, runId: number, options: Build
     caseDetails: store.caseDetails.current(),
     slide,
     run,
-    model: modelInfo(run.manifestHash, run.memberHashes, options.manifestPaths ?? [defaultManifestPath()]),
+    model: modelInfo(run.manifestHash, run.memberHashes, options.manifestPaths ?? [defaultManifestPath()], run.parameters['model']),
     regions: {
       count: regions.length,
       manual: regions.filter((r) => r.source === 'manual').length,
@@ -125,7 +125,7 @@ export function buildReportModel(store: CaseStore, runId: number, options: Build
 }
 
 /** The model's name and version from whichever known manifest has the run's manifest hash. */
-function modelInfo(manifestHash: string, memberHashes: Readonly<Record<string, string>>, paths: readonly string[]): ReportModelInfo {
+function modelInfo(manifestHash: string, memberHashes: Readonly<Record<string, string>>, paths: readonly string[], recorded?: unknown): ReportModelInfo {
   for (const p of paths) {
     if (!existsSync(p)) continue;
     const bytes = readFileSync(p);
@@ -133,7 +133,9 @@ function modelInfo(manifestHash: string, memberHashes: Readonly<Record<string, s
     const m = JSON.parse(bytes.toString('utf8')) as { name?: string; version?: string; architecture?: string };
     return { name: m.name ?? null, version: m.version ?? null, architecture: m.architecture ?? null, manifestHash, memberHashes };
   }
-  return { name: null, version: null, architecture: null, manifestHash, memberHashes };
+  // Else what the run recorded when it started (runs store the manifest's name and version).
+  const r = (recorded ?? {}) as { name?: unknown; version?: unknown };
+  return { name: typeof r.name === 'string' ? r.name : null, version: typeof r.version === 'string' ? r.version : null, architecture: null, manifestHash, memberHashes };
 }
 
 /** Up to `perClass` cells per category: reviewed first, then the most certain (lowest entropy). */

@@ -14,6 +14,9 @@ export function toStoreError(err: unknown, doing: string): unknown {
   const code = sqliteCode(err);
   if (code === undefined) return err;
   const detail = err instanceof Error ? err.message : String(err);
+  // The sign-off lock's triggers RAISE(ABORT, 'REPORT_SIGNED: ...'): a refusal by rule, not a store fault.
+  const signed = /REPORT_SIGNED: ?(.*)$/s.exec(detail);
+  if (signed) return new AppError('REPORT_SIGNED', `Could not ${doing}: ${signed[1] ?? 'the run is signed and locked'}`, { cause: err });
   if (FULL_CODES.has(code)) {
     return new AppError('DISK_FULL', `Could not ${doing}: the disk is full or the case file reached its size limit (${code}); the change was rolled back and the case file is unchanged`, { cause: err });
   }

@@ -29,8 +29,8 @@ test('signing locks the run: the signature records who, when and what it means; 
   assert.equal(signoffStatus(store, runId).locked, true);
 
   // The lock is a trigger: the store's own review API cannot change a signed run's labels.
-  assert.throws(() => store.review.decide({ cellIds: [m1[1]!], action: 'reclassify', labelCode: 'M3', reviewer: 'AB' }), coded('STORE_FAILED', /REPORT_SIGNED/));
-  assert.throws(() => store.review.undo('AB'), coded('STORE_FAILED', /REPORT_SIGNED/));
+  assert.throws(() => store.review.decide({ cellIds: [m1[1]!], action: 'reclassify', labelCode: 'M3', reviewer: 'AB' }), coded('REPORT_SIGNED', /open an amendment/));
+  assert.throws(() => store.review.undo('AB'), coded('REPORT_SIGNED', /open an amendment/));
   // Case details printed on the signed report are locked too.
   assert.throws(() => store.caseDetails.set({ patientName: 'Someone Else' }, 'AB'), coded('REPORT_SIGNED'));
   // Signing a locked case is refused, naming the way forward.

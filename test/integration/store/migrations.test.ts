@@ -14,6 +14,7 @@ const coded = (code: string, re?: RegExp) => (e: unknown) => e instanceof AppErr
 const RELEASED_CHECKSUMS: Record<number, string> = {
   1: '3e42e1a0fc304244f625be1f277ae979beff4ec63cc951d72d379f645383c907',
   2: 'fdcd39fbeda278c32a09e360aee8535a09aa86058cfcd6f7d89869d91f5d9fc7',
+  3: '067acc9119c2e954ef9b85ebccc2343eb6375b27dbd754652173207729aa5169',
 };
 
 test('released migrations never change (checksums pinned) and are numbered 1..n', (t) => {
