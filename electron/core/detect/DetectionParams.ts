@@ -32,6 +32,10 @@ export interface DetectionParams {
   readonly splitPeakFraction: number;
   /** Adjacent split regions are merged back when their boundary is at least this fraction as deep as the shallower peak (a notch, not a neck). */
   readonly splitSaddleFraction: number;
+  /** Saddle fraction for pairs whose shallower peak is at least splitDeepPeakUm deep (higher = fewer merges): big touching round nuclei. */
+  readonly splitSaddleFractionDeep: number;
+  /** Peak depth (µm, ≈ nucleus radius) from which splitSaddleFractionDeep applies. */
+  readonly splitDeepPeakUm: number;
   /** Pieces smaller than this (µm²) may be lobes of a segmented nucleus. */
   readonly lobeMaxAreaUm2: number;
   /** Mid-sized pieces below this (µm²) are lobes too when elongated (see lobeMinElongation). */
@@ -56,7 +60,7 @@ export interface DetectionParams {
 export const DEFAULT_DETECTION_PARAMS: DetectionParams = Object.freeze({
   workingMicronsPerPixel: 0.4,
   smoothingUm: 0.35,
-  stainThreshold: 0.45,
+  stainThreshold: 0.3,
   stainThresholdMax: 0.75,
   stainMarginAboveTissue: 0.3,
   openingRadiusUm: 0.4,
@@ -68,6 +72,8 @@ export const DEFAULT_DETECTION_PARAMS: DetectionParams = Object.freeze({
   splitPeakFraction: 0.55,
   maxElongation: 4,
   splitSaddleFraction: 0.6,
+  splitSaddleFractionDeep: 0.9,
+  splitDeepPeakUm: 3.5,
   lobeMaxAreaUm2: 30,
   lobeElongatedMaxAreaUm2: 70,
   lobeMinElongation: 1.4,
@@ -94,6 +100,8 @@ const paramsSchema = z.object({
   splitPeakFraction: z.number().min(0).max(1),
   maxElongation: z.number().min(1).finite(),
   splitSaddleFraction: z.number().min(0).max(1),
+  splitSaddleFractionDeep: z.number().min(0).max(1),
+  splitDeepPeakUm: z.number().min(0).finite(),
   lobeMaxAreaUm2: z.number().min(0).finite(),
   lobeElongatedMaxAreaUm2: z.number().min(0).finite(),
   lobeMinElongation: z.number().min(1).finite(),
@@ -122,6 +130,7 @@ export interface PixelParams {
   readonly maxNucleusAreaPx: number;
   readonly splitMinRadiusPx: number;
   readonly splitMinDistancePx: number;
+  readonly splitDeepPeakPx: number;
   readonly lobeMaxAreaPx: number;
   readonly lobeElongatedMaxAreaPx: number;
   readonly lobeGapPx: number;
@@ -147,6 +156,7 @@ export function toPixelParams(params: DetectionParams, inputMicronsPerPixel: num
     maxNucleusAreaPx: params.maxNucleusAreaUm2 / (mpp * mpp),
     splitMinRadiusPx: px(params.splitMinRadiusUm),
     splitMinDistancePx: px(params.splitMinDistanceUm),
+    splitDeepPeakPx: px(params.splitDeepPeakUm),
     lobeMaxAreaPx: params.lobeMaxAreaUm2 / (mpp * mpp),
     lobeElongatedMaxAreaPx: params.lobeElongatedMaxAreaUm2 / (mpp * mpp),
     lobeGapPx: px(params.lobeGapUm),

@@ -127,7 +127,10 @@ function detectInMats(
     seeds.forEach((seed, i) => {
       peaks[i + 1] = seed.depth;
     });
-    ({ labels, count: labelCount } = mergeShallowSplits(labels, dist, peaks, W, H, params.splitSaddleFraction));
+    ({ labels, count: labelCount } = mergeShallowSplits(labels, dist, peaks, W, H, params.splitSaddleFraction, {
+      minPeak: pxAt.splitDeepPeakPx,
+      fraction: params.splitSaddleFractionDeep,
+    }));
   }
   ({ labels, count: labelCount } = groupLobes(labels, labelCount, W, H, pxAt, params));
   return measureObjects(cv, track, {

@@ -24,6 +24,9 @@ class UnionFind {
  * Merges adjacent watershed regions whose shared boundary is nearly as deep as the shallower of the
  * two peaks (pass ≥ fraction × min(peakA, peakB)): that is a notch in one nucleus, not the neck
  * between two. `peaks[label]` is the distance-transform depth of each region's seed.
+ * `deep` (optional) uses another fraction where the shallower peak is at least `minPeak`: two
+ * big round nuclei pressed together (crowded marrow plasma cells and precursors) leave only a
+ * faint neck, whereas small blood nuclei with shallow peaks are mostly one lobed or notched cell.
  * Returns the relabelled image with labels renumbered 1..k, and k + 1.
  */
 export function mergeShallowSplits(
@@ -33,6 +36,7 @@ export function mergeShallowSplits(
   W: number,
   H: number,
   fraction: number,
+  deep?: { readonly minPeak: number; readonly fraction: number },
 ): { labels: Int32Array; count: number } {
   const n = peaks.length;
   const passes = new Map<number, number>();
@@ -59,7 +63,9 @@ export function mergeShallowSplits(
   for (const [key, pass] of passes) {
     const a = Math.floor(key / n);
     const b = key % n;
-    if (pass >= fraction * Math.min(peaks[a]!, peaks[b]!)) uf.union(a, b);
+    const shallower = Math.min(peaks[a]!, peaks[b]!);
+    const f = deep && shallower >= deep.minPeak ? deep.fraction : fraction;
+    if (pass >= f * shallower) uf.union(a, b);
   }
   return renumber(labels, n, (l) => uf.find(l));
 }

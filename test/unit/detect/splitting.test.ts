@@ -74,6 +74,21 @@ test('mergeShallowSplits merges a notch but keeps a real neck', () => {
   assert.equal(kept.count - 1, 2);
 });
 
+test('mergeShallowSplits uses the deep-peak fraction only from minPeak', () => {
+  const two = split(
+    discs([
+      [20, 15, 8],
+      [32, 15, 8],
+    ]),
+  );
+  assert.equal(two.seeds.length, 2);
+  const shallower = Math.min(two.peaks[1]!, two.peaks[2]!);
+  // Fraction 0 merges any adjacent pair; the deep-peak rule (fraction 1) keeps them apart, but only when it applies.
+  assert.equal(mergeShallowSplits(two.labels, two.dist, two.peaks, W, H, 0).count - 1, 1);
+  assert.equal(mergeShallowSplits(two.labels, two.dist, two.peaks, W, H, 0, { minPeak: shallower - 0.5, fraction: 1 }).count - 1, 2);
+  assert.equal(mergeShallowSplits(two.labels, two.dist, two.peaks, W, H, 0, { minPeak: shallower + 0.5, fraction: 1 }).count - 1, 1);
+});
+
 test('mergeLobes joins a group only while its total area stays under the limit', () => {
   const labels = Int32Array.from([1, 1, 0, 2, 2, 0, 3]);
   const areas = new Float64Array([0, 2, 2, 1]);
