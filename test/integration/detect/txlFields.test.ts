@@ -39,9 +39,10 @@ test('TXL-PBC test fields: white-cell recall and precision above the measured fl
   assert.equal(perSource.size, 4);
   const recall = matched / truths;
   const precision = matched / detections;
-  // Measured on these 24 fields with the default parameters: recall 22/24 = 0.917, precision
-  // 22/22 = 1.000 (2026-11-27). The floors allow about two more misses or false detections.
-  assert.ok(recall >= 0.83, `recall ${recall.toFixed(3)} (${matched}/${truths})`);
+  // Measured on these 24 fields with the default parameters: recall 24/24 = 1.000, precision
+  // 24/25 = 0.960 (2026-11-27, recall pass; 22/24 and 22/22 before). The floors allow about two
+  // more misses or false detections.
+  assert.ok(recall >= 0.91, `recall ${recall.toFixed(3)} (${matched}/${truths})`);
   assert.ok(precision >= 0.85, `precision ${precision.toFixed(3)} (${matched}/${detections})`);
 });
 
