@@ -5,14 +5,16 @@
  *   node dist/test/bench/classify.js [--model models/manifest.json] [--seconds 3] [--threads 2]
  *        [--rounds 2] [--no-torch] [--no-tune] [--json FILE]
  *
- * Engine and PyTorch alternate for --rounds rounds (medians), since the machine is shared.
+ * The machine is shared, so for each batch size the engine and PyTorch are timed back to back,
+ * --rounds times, and the ratio is the median of those paired ratios.
  * Timed like classify_torch.py: every member on an already-normalised float32 NCHW batch, then
  * softmax(z/T) and the mean over members (Ensemble.classifyTensor). Median of repeated runs after
  * two warm-up runs. The tuning section varies one setting at a time (graph optimisation level,
  * intra-op threads, spin-waiting of idle threads, preallocated outputs — the nearest thing to IO binding on the CPU — and one
  * worker with 2 threads vs two workers with 1 thread each) and the end-to-end section times whole
  * crops (preprocessing + transfer + inference) through InferenceWorker. Ends with the time a
- * 3,000-cell slide spends in classification at the best setting.
+ * 3,000-cell slide spends in classification at the best setting. A last table gives CPU time per
+ * cell and member on one thread for both runtimes, which other jobs' load barely moves.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -167,31 +169,55 @@ console.log(`model ${info.name} ${info.version} (${info.members.length} members,
 console.log(`onnxruntime-node ${ort.env.versions.common}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 if (tiny) console.log('NOTE: tiny fixture ensemble (models/manifest.json not found): the PyTorch comparison is not like for like.');
 
-// The machine is shared: engine and PyTorch alternate for `rounds` rounds so both see the same load,
-// and each figure is the median over rounds.
+// The machine is shared and its load swings: for each batch size, the engine and PyTorch are timed
+// back to back (a pair), `rounds` times; the ratio reported is the median of the per-pair ratios.
+const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const medianTiming = (ts: Timing[]): Timing => {
   const sorted = [...ts].sort((a, b) => a.cellsPerSecond - b.cellsPerSecond);
   return sorted[Math.floor(sorted.length / 2)]!;
 };
-const engineRounds: Timing[][] = [];
-const torchRounds: TorchResult[] = [];
-for (let r = 0; r < rounds; r++) {
-  engineRounds.push(await timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all' }));
-  const t = tiny ? undefined : runTorch(info.members.length);
-  if (t) torchRounds.push(t);
+interface Pair {
+  batch: number;
+  engine: Timing;
+  eager?: Timing;
+  fused?: Timing;
+  load: number;
 }
-const engine = BATCHES.map((_, i) => medianTiming(engineRounds.map((r) => r[i]!)));
-const torch: TorchResult | undefined = torchRounds[0] && {
-  ...torchRounds[0],
-  eager: BATCHES.map((_, i) => medianTiming(torchRounds.map((t) => t.eager[i]!))),
-  fusedBatchNorm: BATCHES.map((_, i) => medianTiming(torchRounds.map((t) => t.fusedBatchNorm[i]!))),
+const pairs: Pair[] = [];
+const loaded = await Ensemble.load(manifestPath, { providers: ['cpu'], intraOpThreads: threads, graphOptimizationLevel: 'all', maxBatch: 64 });
+let torchInfo: TorchResult | undefined;
+for (let r = 0; r < rounds; r++) {
+  for (const b of BATCHES) {
+    const input = preprocessCrops(crops(b, loaded.info.input.size, loaded.info.input.micronsPerPixel), loaded.manifest.input);
+    const e = await time(b, () => loaded.classifyTensor(input, b));
+    const t = tiny ? undefined : runTorch(info.members.length, [b]);
+    torchInfo ??= t;
+    const pair: Pair = { batch: b, engine: e, ...(t ? { eager: t.eager[0]!, fused: t.fusedBatchNorm[0]! } : {}), load: loadavg()[0]! };
+    pairs.push(pair);
+    console.log(
+      `round ${r + 1}, batch ${b}: engine ${fmt(e.cellsPerSecond)} c/s; torch eager ${pair.eager ? fmt(pair.eager.cellsPerSecond) : '-'}, fused ${pair.fused ? fmt(pair.fused.cellsPerSecond) : '-'} (load ${pair.load.toFixed(1)})`,
+    );
+  }
+}
+await loaded.release();
+const engine = BATCHES.map((b) => medianTiming(pairs.filter((p) => p.batch === b).map((p) => p.engine)));
+const torch = torchInfo;
+const ratio = (b: number, key: 'eager' | 'fused'): number | undefined => {
+  const rs = pairs.filter((p) => p.batch === b && p[key]).map((p) => p.engine.cellsPerSecond / p[key]!.cellsPerSecond);
+  return rs.length ? median(rs) : undefined;
+};
+const torchMedian = (b: number, key: 'eager' | 'fused'): Timing | undefined => {
+  const ts = pairs.filter((p) => p.batch === b && p[key]).map((p) => p[key]!);
+  return ts.length ? medianTiming(ts) : undefined;
 };
 const W = [6, 12, 10, 13, 10, 13, 10];
-console.log(`\n## Ensemble of ${info.members.length}, ${threads} threads: engine (onnxruntime-node, graph 'all') vs PyTorch ${torch ? `${torch.torch} (${torch.weights} weights)` : '(not run)'}, median of ${rounds} alternating rounds`);
+console.log(`\n## Ensemble of ${info.members.length}, ${threads} threads: engine (onnxruntime-node, graph 'all', no spin-wait) vs PyTorch ${torch ? `${torch.torch} (${torch.weights} weights)` : '(not run)'}, medians of ${rounds} back-to-back pairs; ratio = median of per-pair ratios`);
 console.log(row(['batch', 'engine c/s', 'engine ms', 'torch eager', 'ratio', 'torch fusedBN', 'ratio'], W));
 for (const e of engine) {
-  const te = torch?.eager.find((t) => t.batch === e.batch);
-  const tf = torch?.fusedBatchNorm.find((t) => t.batch === e.batch);
+  const te = torchMedian(e.batch, 'eager');
+  const tf = torchMedian(e.batch, 'fused');
+  const re = ratio(e.batch, 'eager');
+  const rf = ratio(e.batch, 'fused');
   console.log(
     row(
       [
@@ -199,13 +225,72 @@ for (const e of engine) {
         fmt(e.cellsPerSecond),
         fmt(e.medianMs, 2),
         te ? fmt(te.cellsPerSecond) : '-',
-        te ? `${fmt(e.cellsPerSecond / te.cellsPerSecond, 2)}×` : '-',
+        re ? `${fmt(re, 2)}×` : '-',
         tf ? fmt(tf.cellsPerSecond) : '-',
-        tf ? `${fmt(e.cellsPerSecond / tf.cellsPerSecond, 2)}×` : '-',
+        rf ? `${fmt(rf, 2)}×` : '-',
       ],
       W,
     ),
   );
+}
+
+// CPU time per cell on ONE thread: what each runtime costs, independent of how busy the machine is
+// (wall-clock figures above swing with other jobs' load; CPU time barely does).
+const TORCH_CPU = `
+import json, sys, time
+sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2])
+import torch
+torch.set_num_threads(1)
+from common import build_model, load_member, member_paths
+from classify_torch import fuse_bn
+paths = member_paths(sys.argv[3])
+make = (lambda: load_member(paths[0])[0]) if paths else (lambda: build_model().eval())
+out = []
+for name, model in (("eager", make()), ("fusedBatchNorm", fuse_bn(make()))):
+    for b in (1, 16, 64):
+        x = torch.randn(b, 3, 96, 96)
+        with torch.no_grad():
+            model(x); model(x)
+            n = max(3, 64 // b)
+            c0 = time.process_time()
+            for _ in range(n): model(x)
+            out.append({"variant": name, "batch": b, "cpuMsPerCell": (time.process_time() - c0) * 1000 / n / b})
+print(json.dumps(out))
+`;
+async function engineCpuMsPerCell(): Promise<{ batch: number; cpuMsPerCell: number }[]> {
+  const loadedM = await loadManifest(manifestPath);
+  const m = loadedM.manifest;
+  const { session } = await createSession(loadedM.memberBytes[0]!, { providers: ['cpu'], intraOpThreads: 1 });
+  try {
+    const out: { batch: number; cpuMsPerCell: number }[] = [];
+    for (const b of BATCHES) {
+      const x = new ort.Tensor('float32', preprocessCrops(crops(b, m.input.size, m.input.micronsPerPixel), m.input), [b, 3, m.input.size, m.input.size]);
+      await session.run({ [m.input.name]: x });
+      await session.run({ [m.input.name]: x });
+      const n = Math.max(3, 64 / b);
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) await session.run({ [m.input.name]: x });
+      const c = process.cpuUsage(c0);
+      out.push({ batch: b, cpuMsPerCell: (c.user + c.system) / 1000 / n / b });
+    }
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+if (!tiny && !args['no-torch']) {
+  const ortCpu = await engineCpuMsPerCell();
+  const torchCpu = JSON.parse(
+    execFileSync('/usr/bin/python3', ['-c', TORCH_CPU, join(root, 'models', 'training'), join(root, 'test', 'bench'), join(root, 'models', 'training', 'runs', 'h200')], { encoding: 'utf8' }).trim(),
+  ) as { variant: string; batch: number; cpuMsPerCell: number }[];
+  console.log(`\n## CPU time per cell and member, 1 thread (ms; lower is better; load-independent)`);
+  const CW = [6, 10, 12, 8, 14, 8];
+  console.log(row(['batch', 'engine', 'torch eager', 'ratio', 'torch fusedBN', 'ratio'], CW));
+  for (const o of ortCpu) {
+    const te = torchCpu.find((t) => t.variant === 'eager' && t.batch === o.batch)!;
+    const tf = torchCpu.find((t) => t.variant === 'fusedBatchNorm' && t.batch === o.batch)!;
+    console.log(row([o.batch, fmt(o.cpuMsPerCell, 2), fmt(te.cpuMsPerCell, 2), `${fmt(te.cpuMsPerCell / o.cpuMsPerCell, 2)}×`, fmt(tf.cpuMsPerCell, 2), `${fmt(tf.cpuMsPerCell / o.cpuMsPerCell, 2)}×`], CW));
+  }
 }
 
 const results: Record<string, Timing[]> = { engine };
@@ -216,7 +301,7 @@ if (!args['no-tune']) {
     [`graph 'basic', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'basic' }, T)],
     [`graph 'extended', ${threads} threads`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'extended' }, T)],
     [`graph 'all', 1 thread`, () => timeEnsemble({ intraOpThreads: 1, graphOptimizationLevel: 'all' }, T)],
-    [`graph 'all', ${threads} threads, no spin-wait`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all', allowSpinning: false }, T)],
+    [`graph 'all', ${threads} threads, spin-wait on (ORT default)`, () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all', allowSpinning: true }, T)],
     [`graph 'all', ${threads} threads, preallocated outputs`, () => timePreallocated(T)],
     [`worker end to end: 1 worker × ${threads} threads`, () => timeWorkers(1, threads, T)],
     [`worker end to end: ${threads} workers × 1 thread`, () => timeWorkers(threads, 1, T)],
@@ -224,7 +309,7 @@ if (!args['no-tune']) {
   // Each variant is measured right after a fresh baseline run, so load drift cancels in the ratio.
   const base = () => timeEnsemble({ intraOpThreads: threads, graphOptimizationLevel: 'all' }, T);
   const TW = [52, 10, 10, 10, 10, 9, 9];
-  console.log(`\n## Tuning (cells/s; each variant against a baseline — graph 'all', ${threads} threads — measured just before it)`);
+  console.log(`\n## Tuning (cells/s; each variant against a baseline — graph 'all', ${threads} threads, no spin-wait — measured just before it)`);
   console.log(row(['setting'.padEnd(52), ...T.map((b) => `base ${b}`), ...T.map((b) => `batch ${b}`), ...T.map((b) => `ratio ${b}`)], TW));
   for (const [name, fn] of variants) {
     const b = await base();
@@ -240,4 +325,4 @@ const best = Object.entries(results)
 console.log(`\nBest: ${best.name}, batch ${best.batch}: ${fmt(best.cellsPerSecond)} cells/s → a 3,000-cell slide spends ${fmt(3000 / best.cellsPerSecond, 1)} s in classification`);
 const e64 = engine.find((t) => t.batch === 64)!;
 console.log(`Engine default (batch 64, graph 'all', ${threads} threads): ${fmt(e64.cellsPerSecond)} cells/s → 3,000 cells in ${fmt(3000 / e64.cellsPerSecond, 1)} s`);
-if (args.json) writeFileSync(args.json, JSON.stringify({ manifestPath, threads, seconds, engine, torch, results, best }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ manifestPath, threads, seconds, rounds, engine, torch, pairs, results, best }, null, 2));

@@ -25,8 +25,9 @@ export interface SessionOptions {
   /** Graph optimisation level. Default 'all'. */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /**
-   * Whether idle intra-op threads spin-wait for work (onnxruntime's default, true). Spinning wins on
-   * an idle machine and loses badly when other work (detection, tile decoding) shares the cores.
+   * Whether idle intra-op threads spin-wait for work. Default false (onnxruntime's own default is
+   * true): spinning gains little on batch-sized convolutions and loses 1.5–1.9× throughput when other
+   * work (detection, tile decoding, other processes) shares the cores — test/bench/RESULTS.md.
    */
   readonly allowSpinning?: boolean;
 }
@@ -77,7 +78,7 @@ export async function createSession(model: Uint8Array | string, options: Session
       executionProviders: [provider],
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
-      ...(options.allowSpinning !== undefined ? { extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } } } : {}),
+      extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
     };
     try {
       const session =
