@@ -19,8 +19,10 @@ function electronBinary() {
 let bin = electronBinary();
 if (!bin && process.env.MARROWSCOPE_NO_ELECTRON_DOWNLOAD !== '1') {
   console.log('marrowscope: the Electron runtime is not installed; trying to download it once (node node_modules/electron/install.js)...');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' } });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron', 'install.js')], { stdio: 'pipe', encoding: 'utf8', timeout: 300_000, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' } });
   if (r.status === 0) bin = electronBinary();
+  // The installer's stack trace says little to a user; its first line says why.
+  else console.log(`marrowscope: download failed: ${(r.stderr || r.stdout || String(r.error ?? '')).split('\n').find((l) => l.trim()) ?? 'unknown error'}`);
 }
 if (bin && existsSync(bin)) {
   const r = spawnSync(bin, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
