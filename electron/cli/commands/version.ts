@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot } from '../../core/paths.js';
+import { packageVersion } from '../../core/report/packageVersion.js';
 import type { CliCommand } from '../CliContext.js';
 
 /** `marrowscope version`: the app version and the versions of the native parts it loads. */
@@ -9,8 +7,7 @@ const version: CliCommand = {
   summary: 'Print the app version',
   usage: 'marrowscope version [--json]',
   async run(ctx) {
-    const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
-    const info = { marrowscope: pkg.version, node: process.versions.node };
+    const info = { marrowscope: packageVersion(), node: process.versions.node };
     ctx.stdout.write(ctx.argv.includes('--json') ? JSON.stringify(info) + '\n' : `marrowscope ${info.marrowscope} (node ${info.node})\n`);
     return 0;
   },

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { OpenSlideHandle } from '../../../native/lib/types.js';
 import type { Detection } from '../../shared/domain/Detection.js';
+import { pointInRect, pointInRing, type Point } from '../../shared/domain/geometry.js';
 import type { EnsemblePrediction } from '../../shared/domain/EnsemblePrediction.js';
 import type { CellDetector } from '../detect/CellDetector.js';
 import type { CellCrop } from '../infer/CellCrop.js';
@@ -25,7 +26,7 @@ export interface AnalysisRegion {
   readonly id: number;
   readonly rect: Rect;
   /** Level-0 outer ring; absent for rectangles. */
-  readonly polygon?: readonly (readonly [number, number])[];
+  readonly polygon?: readonly Point[];
 }
 
 /** Timings of one region in ms, for the benchmark's breakdown. */
@@ -85,25 +86,10 @@ export async function classifyPrepared(deps: RegionAnalysisDeps, prepared: reado
   return prepared.map((p) => p.detections.map((detection, i) => ({ indexInRegion: i, detection, cropJpeg: p.jpegs[i]!, prediction: predictions[k++]! })));
 }
 
-/** Prepares and classifies one region. */
-export async function analyzeRegion(deps: RegionAnalysisDeps, region: AnalysisRegion, timings?: RegionTimings): Promise<AnalyzedCell[]> {
-  const [cells] = await classifyPrepared(deps, [await prepareRegion(deps, region, timings)], timings);
-  return cells!;
-}
-
-/** Half-open rectangle test, then even-odd point-in-polygon for polygon regions. */
+/** The region's rectangle (half-open), then its polygon for polygon regions. */
 export function insideRegion(region: AnalysisRegion, x: number, y: number): boolean {
-  const r = region.rect;
-  if (x < r.x || y < r.y || x >= r.x + r.width || y >= r.y + r.height) return false;
-  const ring = region.polygon;
-  if (!ring) return true;
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
+  const p = { x, y };
+  return pointInRect(p, region.rect) && (!region.polygon || pointInRing(p, region.polygon));
 }
 
 // Deterministic order (top to bottom, left to right) so a re-run numbers a region's cells identically.

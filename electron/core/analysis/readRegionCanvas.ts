@@ -1,14 +1,9 @@
 import sharp from 'sharp';
 import type { OpenSlideHandle } from '../../../native/lib/types.js';
+import type { Rect } from '../../shared/domain/geometry.js';
 import type { RegionCanvas } from './RegionCanvas.js';
 
-/** A level-0 rectangle. */
-export interface Rect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
+export type { Rect };
 
 /**
  * Reads a level-0 rectangle (grown by `marginPx` canvas pixels on every side) into a canvas at

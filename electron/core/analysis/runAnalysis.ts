@@ -213,7 +213,7 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
 function toAnalysisRegion(r: RegionRecord): AnalysisRegion {
   const ring = r.geometry.coordinates[0] ?? [];
   const isRect = ring.length === 5 && new Set(ring.map((p) => p[0])).size === 2 && new Set(ring.map((p) => p[1])).size === 2;
-  return { id: r.id, rect: r.bounds, ...(isRect ? {} : { polygon: ring.map((p) => [p[0], p[1]] as const) }) };
+  return { id: r.id, rect: r.bounds, ...(isRect ? {} : { polygon: ring.map(([x, y]) => ({ x, y })) }) };
 }
 
 function toNewCell(c: AnalyzedCell): NewCell {

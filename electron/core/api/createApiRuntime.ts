@@ -1,8 +1,8 @@
 import { homedir, userInfo } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, FileEntry } from '../../shared/api/views.js';
-import { projectRoot, sharedDataDir } from '../paths.js';
+import { sharedDataDir } from '../paths.js';
+import { packageVersion } from '../report/packageVersion.js';
 import { SlideRegistry } from '../slide/SlideRegistry.js';
 import { TileService } from '../slide/TileService.js';
 import { ApiEvents } from './ApiEvents.js';
@@ -53,7 +53,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
     session,
     reviewer: reviewerName(),
     host: options.host,
-    version: appVersion(),
+    version: packageVersion(),
     browseRoots: options.browseRoots ?? defaultBrowseRoots(),
   });
   return {
@@ -77,10 +77,6 @@ export function reviewerName(): string {
   }
 }
 
-/** The version in package.json. */
-export function appVersion(): string {
-  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 /** Where the open-slide dialog starts: the shared slides folder (when present), then home. */
 export function defaultBrowseRoots(): FileEntry[] {

@@ -1,5 +1,4 @@
 import { classColorOf, hexToRgb } from '../../shared/domain/classColors.js';
-import { cellClassByCode } from '../../shared/domain/taxonomy.js';
 import type { CellRecord } from '../store/index.js';
 
 /** A QuPath-compatible detection Feature for a stored cell. */
@@ -42,7 +41,7 @@ export function cellsToGeoJson(cells: Iterable<CellRecord>, classCodes: readonly
       geometry: { type: 'Polygon', coordinates: [ring] },
       properties: {
         objectType: 'detection',
-        classification: { name: cellClassByCode(c.labelCode)?.code ?? c.labelCode, color: hexToRgb(classColorOf(c.labelCode)) },
+        classification: { name: c.labelCode, color: hexToRgb(classColorOf(c.labelCode)) },
         measurements,
         cellId: c.id,
         predictedCode: c.predictedCode,

@@ -107,9 +107,21 @@ interface RecordRow extends SummaryRow {
   has_crop: number;
 }
 
+function toRecord(r: RecordRow): CellRecord {
+  return {
+    ...toSummary(r),
+    outline: r.outline === null ? null : (JSON.parse(r.outline) as [number, number][]).map(([x, y]) => ({ x, y })),
+    measurements: JSON.parse(r.measurements) as Record<string, unknown>,
+    probabilities: decodeProbabilities(r.probabilities),
+    hasCrop: r.has_crop === 1,
+  };
+}
+
 /** Columns of a summary; the current label comes from the derived view `cell_labels`. */
 const SUMMARY = `c.id, c.run_id, c.region_id, c.local_index, c.x, c.y, c.bbox_x, c.bbox_y, c.bbox_w, c.bbox_h,
   c.predicted_code, l.label_code, l.decision_id, c.entropy, c.mutual_information, c.agreement, c.margin`;
+/** Columns of a full record: the summary plus outline, measurements, probabilities and whether a crop exists. */
+const RECORD = `${SUMMARY}, c.outline, c.measurements, c.probabilities, c.crop IS NOT NULL AS has_crop`;
 
 /** SQLite sorts NULL lowest: DESC already puts cells without a score last; ASC needs NULLS LAST. */
 const ORDER_BY: Readonly<Record<UncertaintyMetric, string>> = {
@@ -209,21 +221,21 @@ export class CellRepository {
   /** The cell with this id (without crop bytes), or NOT_FOUND. */
   get(id: number): CellRecord {
     const row = readQuery('read a cell', () =>
-      prepared(
-          this.ctx,
-          `SELECT ${SUMMARY}, c.outline, c.measurements, c.probabilities, c.crop IS NOT NULL AS has_crop
-           FROM cells c JOIN cell_labels l ON l.cell_id = c.id WHERE c.id = ?`,
-        )
-        .get(id) as RecordRow | undefined,
+      prepared(this.ctx, `SELECT ${RECORD} FROM cells c JOIN cell_labels l ON l.cell_id = c.id WHERE c.id = ?`).get(id) as RecordRow | undefined,
     );
-    const r = found(row, 'cell', id);
-    return {
-      ...toSummary(r),
-      outline: r.outline === null ? null : (JSON.parse(r.outline) as [number, number][]).map(([x, y]) => ({ x, y })),
-      measurements: JSON.parse(r.measurements) as Record<string, unknown>,
-      probabilities: decodeProbabilities(r.probabilities),
-      hasCrop: r.has_crop === 1,
-    };
+    return toRecord(found(row, 'cell', id));
+  }
+
+  /** Every cell of a run (without crop bytes) in processing order: region by region, then index in region. */
+  *listForRun(runId: number): Generator<CellRecord> {
+    const rows = readQuery('list the cells of a run', () =>
+      prepared(
+        this.ctx,
+        `SELECT ${RECORD} FROM cells c JOIN cell_labels l ON l.cell_id = c.id JOIN regions g ON g.id = c.region_id
+         WHERE c.run_id = ? ORDER BY g.order_index, c.local_index`,
+      ).iterate(runId) as IterableIterator<RecordRow>,
+    );
+    for (const r of rows) yield toRecord(r);
   }
 
   /** The cell's crop (JPEG bytes), or null when none was stored. */
