@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
   const store = openCaseStorePort(join(dataDir, 'worklist.marrowscope'), { manifestPath: defaultManifestPath(), maxCells: 3000 });
-  const runtime = createApiRuntime({ host: 'electron', store: store.port, analysis: store.analysis, proposer: proposerPortFrom(), onClose: () => store.close() });
+  const runtime = createApiRuntime({ host: 'electron', store: store.port, signoff: store.signoff, analysis: store.analysis, proposer: proposerPortFrom(), onClose: () => store.close() });
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ pixels: runtime.pixels, staticDir: join(projectRoot(), 'renderer', 'dist') }));
   registerApi(ipcMain, runtime.handlers, (url) => url.startsWith(`${APP_ORIGIN}/`));

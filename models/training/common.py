@@ -66,8 +66,21 @@ def centre_box(w, h, size=INPUT_SIZE):
 
 
 # ---------------------------------------------------------------- network (needs torch)
-def build_model(num_classes=len(CLASSES), stem=32, stages=((48, 1), (96, 1), (192, 2))):
-    """MarrowNet-S: 96×96 RGB → logits. Stem at 48 px, residual stages at 24, 12 and 6 px, GAP, linear."""
+# Named architectures: (stem width, residual stages (width, blocks)). MarrowNet-XS is the shipped one: it
+# trains in about an hour on two CPU cores (≈ 57 s per epoch on a quiet 2-core VM) and onnxruntime runs
+# it 2.4–2.7× faster than PyTorch at batch 16–64; MarrowNet-S (3.4× the MACs) needed a GPU to train in
+# an hour and reached only 1.7–1.9× (test/bench/RESULTS.md, "Architecture choice").
+ARCHS = {
+    "marrownet-s": (32, ((48, 1), (96, 1), (192, 2))),
+    "marrownet-xs": (16, ((32, 1), (64, 1), (128, 1))),
+}
+DEFAULT_ARCH = "marrownet-xs"
+
+
+def build_model(num_classes=len(CLASSES), arch=DEFAULT_ARCH, stem=None, stages=None):
+    """MarrowNet: 96×96 RGB → logits. Stem at 48 px, residual stages at 24, 12 and 6 px, GAP, linear."""
+    if stem is None or stages is None:
+        stem, stages = ARCHS[arch]
     import torch.nn as nn
 
     class Block(nn.Module):
@@ -217,7 +230,7 @@ def load_member(path):
     import torch
     z = np.load(path)
     meta = _json.loads(bytes(z["__meta__"]).decode())
-    model = build_model()
+    model = build_model(arch=meta.get("arch", "marrownet-s"))  # members before "arch" was recorded are S
     state = {k: torch.from_numpy(np.array(z[k])) for k in z.files if k != "__meta__"}
     model.load_state_dict(state)
     return model.eval(), meta

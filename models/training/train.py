@@ -26,7 +26,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from augment import OUT, augment  # noqa: E402
-from common import CODES, build_model, ensemble_probs, fit_temperature, summarise  # noqa: E402
+from common import ARCHS, CODES, DEFAULT_ARCH, build_model, ensemble_probs, fit_temperature, summarise  # noqa: E402
 
 
 def decode(blob, side):
@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--pack", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--device", default="auto")
+    ap.add_argument("--arch", default=DEFAULT_ARCH, choices=sorted(ARCHS))
     ap.add_argument("--cycles", type=int, default=5)
     ap.add_argument("--epochs-per-cycle", type=int, default=40)
     ap.add_argument("--batch", type=int, default=256)
@@ -124,7 +125,7 @@ def main():
     if a.max_steps:
         steps = min(steps, a.max_steps)
 
-    model = build_model().to(dev)
+    model = build_model(arch=a.arch).to(dev)
     if cuda:
         model = model.to(memory_format=torch.channels_last)
     decay = [p for n, p in model.named_parameters() if p.ndim > 1]
@@ -208,7 +209,7 @@ def main():
             log(f"member {cycle}: val acc {m['accuracy']:.4f} macroF1 {m['macroF1']:.4f} coarse "
                 f"{m['coarseAccuracy']:.4f} | ensemble of {cycle}: acc {e['accuracy']:.4f} "
                 f"macroF1 {e['macroF1']:.4f} coarse {e['coarseAccuracy']:.4f}")
-            meta = {"cycle": cycle, "epochs": epc, "mean": mean, "std": std, "classes": CODES,
+            meta = {"arch": a.arch, "cycle": cycle, "epochs": epc, "mean": mean, "std": std, "classes": CODES,
                     "args": vars(a), "torch": torch.__version__, "elapsedS": round(time.time() - t0, 1),
                     "device": torch.cuda.get_device_name(0) if cuda else "cpu"}
             state_to_npz(model, os.path.join(a.out, f"member-{cycle}.npz"), meta)
@@ -219,7 +220,7 @@ def main():
     train_s = time.time() - t_train
     ml = np.stack(member_logits)
     temp = fit_temperature(ml, yv)
-    res = {"trainSeconds": round(train_s, 1), "totalSeconds": round(time.time() - t0, 1),
+    res = {"arch": a.arch, "threads": torch.get_num_threads(), "trainSeconds": round(train_s, 1), "totalSeconds": round(time.time() - t0, 1),
            "epochsPerCycle": epc, "cycles": a.cycles, "temperature": temp, "members": members,
            "ensembleT1": summarise(ensemble_probs(ml), yv), "ensembleCalibrated": summarise(ensemble_probs(ml, temp), yv),
            "mean": mean, "std": std, "history": history,

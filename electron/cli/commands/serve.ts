@@ -27,7 +27,7 @@ const serve: CliCommand = {
     mkdirSync(dirname(dbPath), { recursive: true });
     const maxCells = values['max-cells'] === undefined ? null : numberOption(values['max-cells'], 'max-cells', { integer: true, min: 1 });
     const store = openCaseStorePort(dbPath, { manifestPath: resolve(values.model ?? defaultManifestPath()), maxCells });
-    const runtime = createApiRuntime({ host: 'browser', store: store.port, analysis: store.analysis, proposer: proposerPortFrom(), onClose: () => store.close() });
+    const runtime = createApiRuntime({ host: 'browser', store: store.port, signoff: store.signoff, analysis: store.analysis, proposer: proposerPortFrom(), onClose: () => store.close() });
     const host = await createHttpHost({
       handlers: runtime.handlers,
       pixels: runtime.pixels,

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors/AppError.js';
 import { isErrorCode, type ErrorCode } from '../../shared/errors/ErrorCode.js';
 import type { CaseStore, CellSummary as StoredCell, ReviewBatch } from '../store/index.js';
 import type { CaseStorePort, CellQuery, RunRecord, StoreReviewResult } from './ports.js';
+import { storeId } from './storeId.js';
 
 type CellRow = Omit<CellView, 'cropUrl'>;
 
@@ -112,9 +113,9 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
             .sort((a, b) => b.id - a.id)
             .map((r): RunSummary => runSummary(r.id)),
         })),
-    getRun: (runId) => runSummary(toId(runId, 'analysis run')),
+    getRun: (runId) => runSummary(storeId(runId, 'analysis run')),
     listCells: (q: CellQuery) => {
-      const runId = toId(q.runId, 'analysis run');
+      const runId = storeId(q.runId, 'analysis run');
       store.runs.get(runId); // NOT_FOUND for an unknown run
       let cells: CellRow[];
       if (q.bounds) {
@@ -139,7 +140,7 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
       return { total: matching.length, offset: q.offset, cells: matching.slice(q.offset, q.offset + q.limit), countsByCode };
     },
     getCell: (cellId) => {
-      const c = store.cells.get(toId(cellId, 'cell'));
+      const c = store.cells.get(storeId(cellId, 'cell'));
       const codes = store.runs.get(c.runId).classCodes;
       const probabilities = codes.map((code, i) => ({ code, probability: c.probabilities[i] ?? 0 })).sort((a, b) => b.probability - a.probability);
       return {
@@ -154,10 +155,10 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
         history: store.review.history(c.id).map((d) => ({ action: d.action, code: d.labelCode, reviewer: d.reviewer, at: d.decidedAt })),
       };
     },
-    getCrop: (cellId) => store.cells.crop(toId(cellId, 'cell')),
+    getCrop: (cellId) => store.cells.crop(storeId(cellId, 'cell')),
     recordDecisions: (runId, cellIds, action, code, reviewer) => {
-      const run = toId(runId, 'analysis run');
-      const ids = cellIds.map((id) => toId(id, 'cell'));
+      const run = storeId(runId, 'analysis run');
+      const ids = cellIds.map((id) => storeId(id, 'cell'));
       for (const id of ids) {
         if (store.cells.get(id).runId !== run) throw new AppError('NOT_FOUND', `Cell ${id} is not part of analysis run ${run}`);
       }
@@ -172,7 +173,7 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
     undo: (_runId, reviewer) => result(store.review.undo(reviewer), reviewer),
     redo: (_runId, reviewer) => result(store.review.redo(reviewer), reviewer),
     labelCounts: (runId, reviewer) => {
-      const id = toId(runId, 'analysis run');
+      const id = storeId(runId, 'analysis run');
       store.runs.get(id);
       const cells = allCells(id);
       return {
@@ -194,11 +195,6 @@ function inside(c: CellRow, b: { x: number; y: number; width: number; height: nu
   return c.x >= b.x && c.y >= b.y && c.x < b.x + b.width && c.y < b.y + b.height;
 }
 
-function toId(id: string, what: string): number {
-  const n = Number(id);
-  if (!Number.isSafeInteger(n) || n < 1 || String(n) !== id) throw new AppError('NOT_FOUND', `No ${what} with id ${JSON.stringify(id)} in this case file`);
-  return n;
-}
 
 /** Codes stored by older builds may be unknown to this one: they read as ANALYSIS_FAILED. */
 function asErrorCode(code: string): ErrorCode {

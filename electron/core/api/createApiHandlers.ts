@@ -14,13 +14,15 @@ import { attempt, fail } from '../../shared/errors/Result.js';
 import { validate } from '../../shared/errors/validate.js';
 import type { ApiEvents } from './ApiEvents.js';
 import { browseDirectory } from './browseDirectory.js';
-import type { AnalysisPort, CaseStorePort, RegionProposerPort, SlidePort, StoreReviewResult } from './ports.js';
+import type { AnalysisPort, CaseStorePort, RegionProposerPort, SignoffPort, SlidePort, StoreReviewResult } from './ports.js';
 import { SlideSession, type OpenSlide } from './SlideSession.js';
 
 /** What the handlers are built from; null ports are reported to the caller as coded errors. */
 export interface ApiDeps {
   readonly slides: SlidePort;
   readonly store: CaseStorePort | null;
+  /** Sign-off, reports and audit over the same case file (null: no case store in this host). */
+  readonly signoff: SignoffPort | null;
   readonly analysis: AnalysisPort | null;
   readonly proposer: RegionProposerPort | null;
   readonly events: ApiEvents;
@@ -71,6 +73,10 @@ function implementation(deps: ApiDeps): Impl {
   const store = (): CaseStorePort => {
     if (!deps.store) throw new AppError('STORE_FAILED', 'No case store is open in this host, so nothing can be recorded');
     return deps.store;
+  };
+  const signoff = (): SignoffPort => {
+    if (!deps.signoff) throw new AppError('STORE_FAILED', 'No case store is open in this host, so there is nothing to sign or report');
+    return deps.signoff;
   };
   const withCrop = <T extends Omit<CellSummary, 'cropUrl'>>(cell: T): T & { cropUrl: string } => ({ ...cell, cropUrl: cropPath(cell.cellId) });
   const differentialOf = (runId: string, o: DifferentialOptionsInput): DifferentialView => {
@@ -205,5 +211,14 @@ function implementation(deps: ApiDeps): Impl {
     undo: (req) => review(req, store().undo(req.runId, deps.reviewer)),
     redo: (req) => review(req, store().redo(req.runId, deps.reviewer)),
     getDifferential: (req) => differentialOf(req.runId, req),
+    getSignoff: (req) => signoff().status(req.runId),
+    addReviewer: (req) => signoff().addReviewer(req),
+    setCaseDetails: (req) => signoff().setCaseDetails(req, deps.reviewer),
+    signReport: (req) => signoff().sign(req),
+    secondSign: (req) => signoff().secondSign(req),
+    amendReport: (req) => signoff().amend(req),
+    previewReport: (req) => signoff().preview(req.runId, req),
+    exportReport: (req) => signoff().export(req, deps.reviewer),
+    getAuditTrail: (req) => signoff().auditTrail(req),
   };
 }

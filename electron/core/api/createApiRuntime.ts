@@ -8,7 +8,7 @@ import { TileService } from '../slide/TileService.js';
 import { ApiEvents } from './ApiEvents.js';
 import { createApiHandlers, type ApiHandlers } from './createApiHandlers.js';
 import { createPixelServer, type PixelServer } from './createPixelServer.js';
-import type { AnalysisPort, CaseStorePort, RegionProposerPort } from './ports.js';
+import type { AnalysisPort, CaseStorePort, RegionProposerPort, SignoffPort } from './ports.js';
 import { SlideSession } from './SlideSession.js';
 import { slidePortFrom } from './slidePortFrom.js';
 
@@ -26,6 +26,7 @@ export interface ApiRuntime {
 export interface ApiRuntimeOptions {
   readonly host: AppInfo['host'];
   readonly store?: CaseStorePort | null;
+  readonly signoff?: SignoffPort | null;
   /** Builds the analysis port once the events bus exists (it reports progress through it). */
   readonly analysis?: ((events: ApiEvents) => AnalysisPort) | null;
   readonly proposer?: RegionProposerPort | null;
@@ -47,6 +48,7 @@ export function createApiRuntime(options: ApiRuntimeOptions): ApiRuntime {
   const handlers = createApiHandlers({
     slides,
     store,
+    signoff: options.signoff ?? null,
     analysis: options.analysis ? options.analysis(events) : null,
     proposer: options.proposer ?? null,
     events,

@@ -3,11 +3,13 @@ import { openCaseStore } from '../store/index.js';
 import { analysisPortFrom } from './analysisPortFrom.js';
 import type { ApiEvents } from './ApiEvents.js';
 import { caseStorePortFrom } from './caseStorePortFrom.js';
-import type { AnalysisPort, CaseStorePort } from './ports.js';
+import type { AnalysisPort, CaseStorePort, SignoffPort } from './ports.js';
+import { signoffPortFrom } from './signoffPortFrom.js';
 
 /** The case store opened for a host, the analysis pipeline bound to it, and how to close both. */
 export interface OpenedStore {
   readonly port: CaseStorePort;
+  readonly signoff: SignoffPort;
   readonly analysis: (events: ApiEvents) => AnalysisPort;
   close(): void;
 }
@@ -27,6 +29,7 @@ export function openCaseStorePort(path: string, options: OpenStoreOptions = {}):
   const store = openCaseStore(path, { actor: 'workstation' });
   return {
     port: caseStorePortFrom(store),
+    signoff: signoffPortFrom(store),
     analysis: (events) => analysisPortFrom({ store, events, manifestPath: options.manifestPath ?? defaultManifestPath(), maxCells: options.maxCells ?? null }),
     close: () => store.close(),
   };

@@ -16,7 +16,8 @@ import type {
   RunSummary,
   SlideSummary,
 } from '../../shared/api/views.js';
-import type { CellFilters, RegionInput } from '../../shared/api/requests.js';
+import type { CellFilters, DifferentialOptionsInput, RegionInput } from '../../shared/api/requests.js';
+import type { AuditTrailView, CaseDetailsView, ExportFormat, ExportResult, ReportPreview, ReviewerView, SignoffView } from '../../shared/api/signoffViews.js';
 import type { Rect } from '../../shared/domain/geometry.js';
 
 /** Slide pixels: SlideRegistry + TileService satisfy it (see slidePortFrom). */
@@ -95,4 +96,44 @@ export interface AnalysisPort {
 /** The automatic region proposer. */
 export interface RegionProposerPort {
   propose(slidePath: string, slide: SlideInfo, limit: number): Promise<readonly RegionProposal[]>;
+}
+
+/** Sign-off, reports and the audit trail over the case store (see signoffPortFrom). */
+export interface SignoffPort {
+  status(runId: string): SignoffView;
+  addReviewer(profile: { name: string; initials: string; role: string; password: string }): Promise<readonly ReviewerView[]>;
+  setCaseDetails(details: Partial<Omit<CaseDetailsView, 'enteredBy' | 'enteredAt'>>, actor: string): CaseDetailsView;
+  sign(request: SignRequest): Promise<SignoffView>;
+  secondSign(request: SecondSignRequest): Promise<SignoffView>;
+  amend(request: { runId: string; initials: string; password: string; reason: string }): Promise<SignoffView>;
+  preview(runId: string, options: { draft: boolean } & DifferentialOptionsInput): ReportPreview;
+  export(request: ExportRequest, actor: string): Promise<ExportResult>;
+  auditTrail(query: { cellId?: string | undefined; actionPrefix?: string | undefined; limit?: number | undefined }): AuditTrailView;
+}
+
+/** A primary signature request as validated. */
+export interface SignRequest extends DifferentialOptionsInput {
+  readonly runId: string;
+  readonly initials: string;
+  readonly password: string;
+  readonly meaning: 'reviewed' | 'approved';
+  readonly overrideReason?: string | undefined;
+}
+
+/** A second reviewer's signature request as validated. */
+export interface SecondSignRequest {
+  readonly runId: string;
+  readonly initials: string;
+  readonly password: string;
+  readonly meaning: 'reviewed' | 'approved';
+  readonly disagreements?: readonly { cellId: string; code: string; note?: string | undefined }[] | undefined;
+}
+
+/** An export request as validated. */
+export interface ExportRequest extends DifferentialOptionsInput {
+  readonly runId: string;
+  readonly format: ExportFormat;
+  readonly draft: boolean;
+  readonly directory?: string | undefined;
+  readonly fileName?: string | undefined;
 }

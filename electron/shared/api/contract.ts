@@ -15,6 +15,7 @@ import type {
   SlideView,
   TaxonomyView,
 } from './views.js';
+import type { AuditTrailView, CaseDetailsView, ExportResult, ReportPreview, ReviewerView, SignoffView } from './signoffViews.js';
 import { idSchema } from './ids.js';
 import type { ErrorInfo } from '../errors/AppError.js';
 
@@ -58,6 +59,15 @@ export const contract = {
   undo: entry<ReviewResult>()(s.reviewStepSchema, 'Undoes the last review step of a run (as a new decision)'),
   redo: entry<ReviewResult>()(s.reviewStepSchema, 'Redoes the last undone review step of a run'),
   getDifferential: entry<DifferentialView>()(s.differentialSchema, 'The live ICSH differential of a run'),
+  getSignoff: entry<SignoffView>()(s.runRefSchema, 'Sign-off state of a run: versions, signatures, reviewers, case details'),
+  addReviewer: entry<readonly ReviewerView[]>()(s.addReviewerSchema, 'Adds a local reviewer profile (password kept only as a slow salted hash)'),
+  setCaseDetails: entry<CaseDetailsView>()(s.setCaseDetailsSchema, 'Records patient and case identifiers for the reports'),
+  signReport: entry<SignoffView>()(s.signReportSchema, 'Signs the differential (password re-entered) and locks the run'),
+  secondSign: entry<SignoffView>()(s.secondSignSchema, "An independent second reviewer's signature, with disagreements"),
+  amendReport: entry<SignoffView>()(s.amendReportSchema, 'Opens an amendment of a signed report (the signed version is kept)'),
+  previewReport: entry<ReportPreview>()(s.previewReportSchema, 'The content of the final or draft report, as every format prints it'),
+  exportReport: entry<ExportResult>()(s.exportReportSchema, 'Writes a report (PDF, CSV, FHIR, GeoJSON) or a case bundle and audits it'),
+  getAuditTrail: entry<AuditTrailView>()(s.auditTrailSchema, 'Who changed what and when, for the case or one cell, and whether the chain verifies'),
 } as const;
 
 /** The contract's type. */

@@ -108,3 +108,79 @@ export type DifferentialOptionsInput = z.infer<typeof differentialOptionsSchema>
 export type CellFilters = z.infer<typeof cellFiltersSchema>;
 /** A region as startAnalysis accepts it. */
 export type RegionInput = z.infer<typeof regionInputSchema>;
+
+// ---------------------------------------------------------------- sign-off, reports, audit
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** A password as typed: never trimmed (spaces count), never logged; the host checks it against a scrypt hash. */
+const passwordSchema = z.string().min(1).max(1024);
+const signerFields = { initials: text(10), password: passwordSchema };
+
+export const addReviewerSchema = z.object({ name: text(200), initials: text(10), role: text(200), password: passwordSchema }).strict();
+
+const detailText = text(500).nullable().optional();
+export const setCaseDetailsSchema = z
+  .object({
+    caseNumber: detailText,
+    patientId: detailText,
+    patientName: detailText,
+    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Expected a date as YYYY-MM-DD' }).nullable().optional(),
+    specimen: detailText,
+    clinician: detailText,
+  })
+  .strict();
+
+export const signReportSchema = differentialOptionsSchema
+  .extend({
+    runId: idSchema,
+    ...signerFields,
+    meaning: z.enum(['reviewed', 'approved']),
+    /** Required (non-empty) when cells are deferred: why signing may proceed anyway. */
+    overrideReason: text(2000).optional(),
+  })
+  .strict();
+
+export const secondSignSchema = z
+  .object({
+    runId: idSchema,
+    ...signerFields,
+    meaning: z.enum(['reviewed', 'approved']),
+    disagreements: z
+      .array(z.object({ cellId: idSchema, code: cellClassCodeSchema, note: text(2000).optional() }).strict())
+      .max(20_000)
+      .optional(),
+  })
+  .strict();
+
+export const amendReportSchema = z.object({ runId: idSchema, ...signerFields, reason: text(2000) }).strict();
+
+export const previewReportSchema = differentialOptionsSchema.extend({ runId: idSchema, draft: z.boolean() }).strict();
+
+/** A file name without folders (the host adds the format's extension when it is missing). */
+const fileNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', { error: 'Expected a file name without folders' });
+
+export const exportReportSchema = differentialOptionsSchema
+  .extend({
+    runId: idSchema,
+    format: z.enum(['pdf', 'csv', 'fhir', 'geojson', 'bundle']),
+    /** A draft may be exported from an unsigned case (marked DRAFT); a final export needs a verified signature. */
+    draft: z.boolean(),
+    /** Absolute folder to write into (created when missing); default: "reports" beside the case file. */
+    directory: z.string().min(1).max(4096).optional(),
+    fileName: fileNameSchema.optional(),
+  })
+  .strict();
+
+export const auditTrailSchema = z
+  .object({
+    cellId: idSchema.optional(),
+    /** Only actions starting with this, e.g. "signoff." or "review.". */
+    actionPrefix: z.string().max(100).optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  })
+  .strict();

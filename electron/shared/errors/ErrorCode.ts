@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'AUTHENTICATION_FAILED',
   'SIGNOFF_BLOCKED',
   'AUDIT_CHAIN_BROKEN',
+  'EXPORT_FAILED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */

@@ -26,7 +26,7 @@ const WORDING = {
   DISK_FULL: { title: 'The disk is full', advice: 'Free some space; nothing was recorded for this step.' },
   ANALYSIS_CANCELLED: { title: 'The analysis was cancelled', advice: 'Cells found before cancelling are kept.' },
   ANALYSIS_FAILED: { title: 'The analysis failed', advice: 'Cells found before the failure are kept. The detail below says what went wrong.' },
-  REPORT_SIGNED: { title: 'The report is already signed', advice: 'A signed report cannot change; add an addendum instead.' },
+  REPORT_SIGNED: { title: 'The report is already signed', advice: 'A signed report cannot change: open an amendment on the Sign-off screen, make the change, and sign the new version.' },
   NATIVE_ADDON_MISSING: { title: 'A part of Marrowscope is not installed', advice: 'Run scripts/setup.sh (or reinstall).' },
   INTERNAL: { title: 'Something went wrong inside Marrowscope', advice: 'Your recorded decisions are safe. Please report this with the detail below.' },
   INFERENCE_FAILED: { title: 'Cell classification failed', advice: 'The detail below says what went wrong.' },
@@ -34,6 +34,7 @@ const WORDING = {
   AUTHENTICATION_FAILED: { title: 'Your identity could not be confirmed', advice: 'Check your user name and password and try again. Nothing was signed.' },
   SIGNOFF_BLOCKED: { title: 'The case cannot be signed yet', advice: 'The detail below says what must be resolved first (deferred cells, too few cells counted, ...).' },
   AUDIT_CHAIN_BROKEN: { title: 'The audit trail of this case file has been altered', advice: 'Do not sign or report from this file. Keep it for investigation; the detail names the first broken entry.' },
+  EXPORT_FAILED: { title: 'The export could not be written', advice: 'Choose another folder (one you can write to) and export again; nothing half-written was left behind.' },
 } satisfies Record<string, Wording>;
 
 // Every ErrorCode needs wording here: test/unit/api/errorWording.test.ts checks it (a missing one

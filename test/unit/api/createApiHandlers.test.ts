@@ -20,6 +20,7 @@ function setup(overrides: Partial<ApiDeps> = {}) {
   const deps: ApiDeps = {
     slides,
     store,
+    signoff: null,
     analysis: null,
     proposer: null,
     events: new ApiEvents(),
