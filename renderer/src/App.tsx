@@ -6,11 +6,13 @@ import { NoticeBar } from './components/NoticeBar';
 import { Worklist } from './worklist/Worklist';
 import { ViewerScreen } from './viewer/ViewerScreen';
 import { ReviewScreen } from './review/ReviewScreen';
+import { SignoffScreen } from './signoff/SignoffScreen';
 
 const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'worklist', label: 'Worklist', key: 'F1' },
   { id: 'viewer', label: 'Viewer', key: 'F2' },
   { id: 'review', label: 'Review', key: 'F3' },
+  { id: 'signoff', label: 'Sign-off', key: 'F4' },
 ];
 
 /** The workstation: top bar with the research-use notice, the notice bar, and one screen at a time. */
@@ -25,7 +27,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const i = ['F1', 'F2', 'F3'].indexOf(e.key);
+      const i = SCREENS.findIndex((s) => s.key === e.key);
       if (i >= 0) {
         e.preventDefault();
         setScreen(SCREENS[i]!.id);
@@ -50,7 +52,7 @@ export function App() {
               className="tab"
               aria-current={screen === s.id ? 'page' : undefined}
               onClick={() => setScreen(s.id)}
-              disabled={(s.id === 'viewer' && !slide) || (s.id === 'review' && !runId)}
+              disabled={(s.id === 'viewer' && !slide) || ((s.id === 'review' || s.id === 'signoff') && !runId)}
               title={`${s.label} (${s.key})`}
             >
               {s.label}
@@ -75,6 +77,7 @@ export function App() {
         {screen === 'worklist' && <Worklist />}
         {screen === 'viewer' && <ViewerScreen />}
         {screen === 'review' && <ReviewScreen />}
+        {screen === 'signoff' && <SignoffScreen />}
       </main>
       <footer className="statusbar">
         <span>Case database: {info ? (info.storePath ?? 'none (viewing only)') : '…'}</span>

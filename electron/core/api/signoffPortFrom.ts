@@ -21,7 +21,7 @@ import {
   amendReport,
   caseAuditTrail,
   cellAuditTrail,
-  describeAuditEntry,
+  auditEntryDetails,
   listSignatures,
   secondSign,
   signoffStatus,
@@ -130,7 +130,7 @@ export function signoffPortFrom(store: CaseStore, options: { appVersion?: string
       const limit = q.limit ?? 500;
       return {
         cellId: q.cellId ?? null,
-        entries: matching.slice(-limit).map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, entity: e.entity, summary: summaryOf(describeAuditEntry(e)), hash: e.hash })),
+        entries: matching.slice(-limit).map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, entity: e.entity, summary: auditEntryDetails(e), hash: e.hash })),
         total: matching.length,
         chain: chain.ok
           ? { ok: true, entries: chain.entries, firstBrokenSeq: null, message: null }
@@ -220,11 +220,6 @@ function hasChoice(o: DifferentialOptionsInput): boolean {
 
 function pickChoice(o: DifferentialOptionsInput): { blastDefinition?: NonNullable<DifferentialOptionsInput['blastDefinition']>; meConvention?: NonNullable<DifferentialOptionsInput['meConvention']> } {
   return { ...(o.blastDefinition ? { blastDefinition: o.blastDefinition } : {}), ...(o.meConvention ? { meConvention: o.meConvention } : {}) };
-}
-
-/** The describeAuditEntry line without its seq, time and actor columns (the view has them as fields). */
-function summaryOf(line: string): string {
-  return line.trim().split(/ {2}/).slice(3).join('  ');
 }
 
 /** An absolute folder, created when missing; a file in its place is refused. */

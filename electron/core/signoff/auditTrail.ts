@@ -34,8 +34,8 @@ export function caseAuditTrail(store: CaseStore, options: { actionPrefix?: strin
   return options.limit !== undefined && options.limit > 0 ? filtered.slice(-options.limit) : filtered;
 }
 
-/** One line describing an audit entry for people: "2026-11-27 06:10:03Z  AB  review.reclassify  review_batch:4  cells 12, 13 → M2". */
-export function describeAuditEntry(e: AuditEntry): string {
+/** What an audit entry changed, for people: "cells 12, 13; → M2", "approved by Dr A (v1)", "pdf (draft) run 3.pdf". */
+export function auditEntryDetails(e: AuditEntry): string {
   const p = (e.payload ?? {}) as Record<string, unknown>;
   const bits: string[] = [];
   if (Array.isArray(p['cellIds'])) bits.push(`cells ${(p['cellIds'] as number[]).slice(0, 8).join(', ')}${(p['cellIds'] as number[]).length > 8 ? ', …' : ''}`);
@@ -46,6 +46,12 @@ export function describeAuditEntry(e: AuditEntry): string {
   if (typeof p['format'] === 'string') bits.push(`${p['format']}${p['final'] === false ? ' (draft)' : ''} ${String(p['file'] ?? '')}`.trim());
   if (typeof p['note'] === 'string') bits.push(`note: ${p['note']}`);
   if (Array.isArray(p['disagreements']) && p['disagreements'].length > 0) bits.push(`${p['disagreements'].length} disagreement(s)`);
+  return bits.join('; ');
+}
+
+/** One line describing an audit entry for people: "2026-11-27 06:10:03Z  AB  review.reclassify  review_batch:4  cells 12, 13; → M2". */
+export function describeAuditEntry(e: AuditEntry): string {
+  const details = auditEntryDetails(e);
   const at = e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return `${String(e.seq).padStart(5)}  ${at}  ${e.actor}  ${e.action}  ${e.entity}${bits.length ? '  ' + bits.join('; ') : ''}`;
+  return `${String(e.seq).padStart(5)}  ${at}  ${e.actor}  ${e.action}  ${e.entity}${details ? '  ' + details : ''}`;
 }

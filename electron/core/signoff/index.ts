@@ -6,5 +6,5 @@ export { DEFAULT_DIFFERENTIAL_CHOICE, resolveDifferentialChoice, signoffSnapshot
 export type { DifferentialChoice, SignoffSnapshot } from './signoffSnapshot.js';
 export { verifySignatures } from './verifySignatures.js';
 export type { SignatureProblem } from './verifySignatures.js';
-export { caseAuditTrail, cellAuditTrail, describeAuditEntry } from './auditTrail.js';
+export { auditEntryDetails, caseAuditTrail, cellAuditTrail, describeAuditEntry } from './auditTrail.js';
 export type { CellAuditTrail } from './auditTrail.js';

@@ -2,18 +2,8 @@ import type { BlastDefinitionName, MeConvention } from '../../../electron/shared
 import { useDifferentialStore } from '../state/useDifferentialStore';
 import { useReviewStore } from '../state/useReviewStore';
 import { DifferentialChart } from './DifferentialChart';
-
-const BLAST_DEFINITION_LABELS: Readonly<Record<BlastDefinitionName, string>> = {
-  icsh: 'ICSH: all blasts',
-  myeloidOnly: 'Myeloid blasts only',
-  whoBlastEquivalents: 'WHO: + promonocytes',
-  icshWithPronormoblasts: 'ICSH + pronormoblasts',
-};
-
-const ME_LABELS: Readonly<Record<MeConvention, string>> = {
-  'icsh-with-monocytes': 'ICSH (monocytes in M)',
-  'without-monocytes': 'Without monocytes',
-};
+import { BLAST_DEFINITION_LABELS, ME_LABELS } from './conventionLabels';
+import { DifferentialTableHead } from './DifferentialTableHead';
 
 const fmt = (n: number | null | undefined, digits = 1) => (n == null ? '–' : n.toFixed(digits));
 
@@ -61,23 +51,7 @@ export function DifferentialPanel() {
       ))}
       {d.deferred > 0 && <p className="banner-warn small">{d.deferred} deferred cell(s) must be decided before signing.</p>}
       <table className="table diff-table" aria-label="Nucleated differential count">
-        <thead>
-          <tr>
-            <th scope="col">Category</th>
-            <th scope="col" className="num">
-              n
-            </th>
-            <th scope="col" className="num">
-              %
-            </th>
-            <th scope="col" className="num">
-              95% CI
-            </th>
-            <th scope="col" className="num">
-              Ref.
-            </th>
-          </tr>
-        </thead>
+        <DifferentialTableHead reference={true} />
         <tbody>
           {d.rows.map((r) => (
             <tr key={r.category} data-category={r.category} className={r.versusReference && r.versusReference !== 'within' ? `ref-${r.versusReference}` : undefined}>

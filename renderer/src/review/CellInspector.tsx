@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { pixelUrl } from '../api';
 import { useAppStore } from '../state/useAppStore';
 import { useReviewStore } from '../state/useReviewStore';
@@ -5,6 +6,7 @@ import { useSlideStore } from '../state/useSlideStore';
 import { useAnalysisStore } from '../state/useAnalysisStore';
 import { SlideViewer } from '../viewer/SlideViewer';
 import { colorOf } from './classColors';
+import { AuditTrailPanel } from '../audit/AuditTrailPanel';
 
 /** Context width around the cell under review, in µm (neighbours visible, the cell still large). */
 const CONTEXT_MICRONS = 60;
@@ -18,6 +20,7 @@ export function CellInspector() {
   const slide = useSlideStore((s) => s.slide);
   const runId = useAnalysisStore((s) => s.runId);
   const setScreen = useAppStore((s) => s.setScreen);
+  const [auditOpen, setAuditOpen] = useState(false);
 
   if (!detail) return <section className="inspector panel muted">Select a cell to see it in context.</section>;
   const nameOf = (code: string) => taxonomy.find((t) => t.code === code)?.name ?? code;
@@ -100,6 +103,10 @@ export function CellInspector() {
           </ol>
         </>
       )}
+      <details className="cell-audit-details" open={auditOpen} onToggle={(e) => setAuditOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>Audit trail</summary>
+        {auditOpen && <AuditTrailPanel cellId={detail.cellId} revision={revision} limit={100} />}
+      </details>
     </section>
   );
 }

@@ -9,6 +9,7 @@ import { ClassList } from './ClassList';
 import { Gallery } from './Gallery';
 import { nextAfter, type GalleryModel } from './galleryModel';
 import { ProgressBar } from '../components/ProgressBar';
+import { useSignoffStore } from '../state/useSignoffStore';
 
 /**
  * Review: class list (filters, drop targets), the galleries, the cell in context, and the live
@@ -19,7 +20,12 @@ export function ReviewScreen() {
   const { runId, filters, setFilters, mode, setMode, canUndo, canRedo, undo, redo, confirm, defer, reclassify, selection, total, loading, pending, reload } = useReviewStore();
   const status = useAnalysisStore((s) => s.status);
   const taxonomy = useAppStore((s) => s.taxonomy);
+  const signoff = useSignoffStore((s) => (s.runId === runId ? s.status : null));
+  const setScreen = useAppStore((s) => s.setScreen);
   const modelRef = useRef<GalleryModel | null>(null);
+  useEffect(() => {
+    void useSignoffStore.getState().loadStatus(runId);
+  }, [runId]);
   const onModel = useCallback((m: GalleryModel) => {
     modelRef.current = m;
   }, []);
@@ -129,6 +135,14 @@ export function ReviewScreen() {
             Redo <kbd>Ctrl+Shift+Z</kbd>
           </button>
         </div>
+        {signoff?.locked && (
+          <p className="banner-info review-locked" role="status" data-testid="review-locked">
+            Version {signoff.latestVersion} is signed: the labels of this run are locked.{' '}
+            <button type="button" className="btn btn-small" onClick={() => setScreen('signoff')}>
+              Open an amendment on the Sign-off screen
+            </button>
+          </p>
+        )}
         {status?.state === 'running' && (
           <div className="review-progress">
             <ProgressBar value={status.progress.regionsDone} max={status.progress.regionsTotal} label={`Analysis running: ${status.progress.cellsClassified.toLocaleString()} cells so far`} eta={status.progress.etaSeconds} />

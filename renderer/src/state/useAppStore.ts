@@ -4,8 +4,8 @@ import type { ErrorInfo } from '../../../electron/shared/errors/AppError.js';
 import { api } from '../api';
 import { describeError } from '../errors/messages';
 
-/** The three work screens. */
-export type Screen = 'worklist' | 'viewer' | 'review';
+/** The work screens. */
+export type Screen = 'worklist' | 'viewer' | 'review' | 'signoff';
 
 /** A message shown in the notice bar (errors keep their host detail). */
 export interface Notice {
