@@ -13,6 +13,7 @@ import { defaultManifestPath, projectRoot } from '../core/paths.js';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './appProtocol.js';
 import { EVENT_CHANNEL } from './ipcChannels.js';
 import { registerApi } from './registerApi.js';
+import { utilityProcessChannel } from './utilityProcessChannel.js';
 import { loadWindowState, saveWindowState } from './windowState.js';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -25,7 +26,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
-  const store = openCaseStorePort(join(dataDir, 'worklist.marrowscope'), { manifestPath: defaultManifestPath(), maxCells: 3000 });
+  const store = openCaseStorePort(join(dataDir, 'worklist.marrowscope'), { manifestPath: defaultManifestPath(), maxCells: 3000, channel: utilityProcessChannel });
   const runtime = createApiRuntime({ host: 'electron', store: store.port, signoff: store.signoff, analysis: store.analysis, proposer: proposerPortFrom(), onClose: () => store.close() });
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ pixels: runtime.pixels, staticDir: join(projectRoot(), 'renderer', 'dist') }));

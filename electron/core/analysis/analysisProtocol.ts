@@ -22,3 +22,6 @@ export type AnalysisWorkerEvent =
   | { readonly type: 'region'; readonly regionId: number; readonly cells: readonly AnalyzedCell[]; readonly truncated: boolean; readonly timings: RegionTimings }
   | { readonly type: 'done' }
   | { readonly type: 'error'; readonly error: ErrorInfo };
+
+/** Host → worker messages. A worker in its own process gets its init as the first message. */
+export type AnalysisHostMessage = { readonly type: 'init'; readonly init: AnalysisWorkerInit } | { readonly type: 'cancel' };

@@ -1,38 +1,35 @@
 /**
- * The analysis worker (worker_threads): slide reads, detection (OpenCV/WASM), crops and ONNX
+ * The analysis worker (a child process, an Electron utilityProcess or a worker thread; see
+ * workerTransport): slide reads, detection (OpenCV/WASM), crops and ONNX
  * inference all run here, never on the host's thread. It only computes; the host is the single
  * writer of the case file and commits each region it receives in one transaction.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { openSlide } from '../../../native/lib/index.js';
 import type { OpenSlideHandle } from '../../../native/lib/types.js';
 import { toErrorInfo } from '../../shared/errors/AppError.js';
 import { RomanowskyCellDetector } from '../detect/RomanowskyCellDetector.js';
 import { Ensemble } from '../infer/Ensemble.js';
-import type { AnalysisWorkerEvent, AnalysisWorkerInit } from './analysisProtocol.js';
+import type { AnalysisWorkerEvent } from './analysisProtocol.js';
 import { classifyPrepared, prepareRegion, type PreparedRegion, type RegionTimings } from './analyzeRegion.js';
+import { connectWorker } from './workerTransport.js';
 
 /** Crops per ensemble call: onnxruntime's throughput per cell keeps rising up to about this batch. */
 const BATCH = 128;
 
-const port = parentPort;
-if (!port) throw new Error('analysisWorkerMain must run as a worker thread');
-const init = workerData as AnalysisWorkerInit;
-
-function post(event: AnalysisWorkerEvent): void {
-  // Crops travel as copies: they are small, and transferring would detach buffers still referenced.
-  port!.postMessage(event);
-}
+const transport = connectWorker();
+// Crops travel as copies: they are small, and transferring would detach buffers still referenced.
+const post = (event: AnalysisWorkerEvent): void => transport.post(event);
 
 // Cancellation is cooperative: the host asks, the worker stops between regions and exits on its own.
-// Terminating the thread instead can kill the whole process when a native read or session
+// Terminating a thread instead can kill the whole process when a native read or session
 // completes into a dying environment (Napi::Error → std::terminate).
 let cancelled = false;
-port.on('message', (message: { type?: string }) => {
-  if (message?.type === 'cancel') cancelled = true;
+transport.onCancel(() => {
+  cancelled = true;
 });
 
 async function run(): Promise<void> {
+  const init = await transport.init;
   let slide: OpenSlideHandle | undefined;
   let ensemble: Ensemble | undefined;
   let outcome: AnalysisWorkerEvent = { type: 'done' };
@@ -85,8 +82,7 @@ async function run(): Promise<void> {
     await ensemble?.release().catch(() => undefined);
     slide?.close();
   }
-  post(outcome);
-  port!.unref(); // nothing left to do: let the thread end by itself
+  transport.finish(outcome);
 }
 
 void run();

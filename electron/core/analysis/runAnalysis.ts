@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { packageVersion } from '../report/packageVersion.js';
-import { Worker } from 'node:worker_threads';
 import type { SlideInfo } from '../../shared/domain/Slide.js';
 import { requireCalibration } from '../../shared/domain/PixelCalibration.js';
 import { AppError } from '../../shared/errors/AppError.js';
 import { loadManifest, sha256Hex } from '../infer/loadManifest.js';
-import { projectRoot } from '../paths.js';
 import type { CaseStore, NewCell, NewRegion, RegionRecord } from '../store/index.js';
 import { canonicalJson } from '../store/canonicalJson.js';
+import type { AnalysisChannel, AnalysisChannelFactory } from './AnalysisChannel.js';
 import type { AnalysisProgress } from './AnalysisProgress.js';
+import { childProcessChannel } from './childProcessChannel.js';
 import type { AnalysisWorkerEvent, AnalysisWorkerInit } from './analysisProtocol.js';
 import type { AnalysisRegion, RegionTimings } from './analyzeRegion.js';
 import type { AnalyzedCell } from './AnalyzedCell.js';
@@ -38,6 +37,8 @@ export interface AnalysisOutcome {
   readonly regions: number;
   readonly cells: number;
   readonly provider: string;
+  /** Times the worker crashed and was started again on the regions left. */
+  readonly restarts?: number;
   /** Milliseconds per step, summed over this session's regions: worker steps, the host's transactions, and wall time. */
   readonly timings: RegionTimings & { store: number; total: number };
 }
@@ -48,6 +49,10 @@ export interface AnalysisControl {
   readonly signal?: AbortSignal;
   /** Called after each region's transaction commits (tests use it to kill the process mid-run). */
   readonly onRegionCommitted?: (region: RegionRecord, stored: number) => void;
+  /** What runs the worker: a child process by default; the desktop app passes its utilityProcess channel. */
+  readonly channel?: AnalysisChannelFactory;
+  /** Called when a worker starts (again, after a crash: `restarts` counts them). */
+  readonly onWorker?: (worker: { pid: number | null; restarts: number }) => void;
 }
 
 /**
@@ -110,22 +115,21 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
   const pending = store.regions.pending(runId);
   const already = store.cells.countForRun(runId);
   const budget = request.maxCells === null ? null : Math.max(0, request.maxCells - already);
-  const init: AnalysisWorkerInit = {
+  const initFor = (regions: readonly RegionRecord[], cellBudget: number | null): AnalysisWorkerInit => ({
     slidePath: request.slide.path,
     slideMpp: (mpp.x + mpp.y) / 2,
     manifestPath: manifest.path,
     ...(request.providers ? { providers: request.providers } : {}),
     ...(request.intraOpThreads ? { intraOpThreads: request.intraOpThreads } : {}),
-    regions: pending.map(toAnalysisRegion),
-    cellBudget: budget,
-  };
+    regions: regions.map(toAnalysisRegion),
+    cellBudget,
+  });
 
   const timings = { read: 0, detect: 0, crop: 0, classify: 0, store: 0, total: 0 };
   const started = performance.now();
   let provider = 'unknown';
   let cellsStored = already;
   let regionsDone = all.length - pending.length;
-  const byId = new Map(pending.map((r) => [r.id, r]));
   const report = (): void => {
     const elapsed = (performance.now() - started) / 1000;
     const doneHere = regionsDone - (all.length - pending.length);
@@ -140,47 +144,103 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
     return { runId, resumed: !!resumable, alreadyComplete: false, status: 'completed', regions: all.length, cells: cellsStored, provider: resumable?.provider ?? 'none', timings };
   }
 
-  const worker = new Worker(join(projectRoot(), 'dist', 'electron', 'core', 'analysis', 'analysisWorkerMain.js'), { workerData: init });
-  const outcome = await new Promise<'completed' | 'cancelled'>((resolve, reject) => {
+  const startWorker = control.channel ?? childProcessChannel;
+  let restarts = 0;
+  let crashesWithoutProgress = 0;
+  const outcome = await (async (): Promise<'completed' | 'cancelled'> => {
+    for (;;) {
+      // Each (re)start takes the regions still pending in the case file, so a restart never redoes a committed region.
+      const todo = store.regions.pending(runId);
+      const left = request.maxCells === null ? null : Math.max(0, request.maxCells - cellsStored);
+      if (todo.length === 0 || left === 0) return 'completed';
+      const doneBefore = regionsDone;
+      const channel = startWorker(initFor(todo, left));
+      control.onWorker?.({ pid: channel.pid, restarts });
+      const ended = await driveWorker(channel, new Map(todo.map((r) => [r.id, r])), control.signal, {
+        ready: (p) => {
+          provider = p;
+          store.runs.setProvider(runId, p);
+        },
+        region: (region, event) => {
+          const t0 = performance.now();
+          const result = store.cells.insertBatch(region.id, event.cells.map(toNewCell), {
+            quality: { ...(region.quality ?? {}), cellsDetected: event.cells.length, truncatedByCellLimit: event.truncated },
+          });
+          timings.store += performance.now() - t0;
+          cellsStored += result.inserted;
+          regionsDone += 1;
+          for (const k of ['read', 'detect', 'crop', 'classify'] as const) timings[k] += event.timings[k];
+          control.onRegionCommitted?.(region, result.inserted);
+          report();
+        },
+      });
+      if (ended !== 'crashed') return ended;
+      // The worker died mid-run (a native fault, out of memory, killed): what it committed stays;
+      // start a fresh one on what is left, unless it keeps dying without getting anywhere.
+      crashesWithoutProgress = regionsDone > doneBefore ? 1 : crashesWithoutProgress + 1;
+      if (crashesWithoutProgress > MAX_CRASHES_WITHOUT_PROGRESS) {
+        const stuck = store.regions.pending(runId)[0];
+        throw new AppError(
+          'ANALYSIS_FAILED',
+          `The analysis worker crashed ${crashesWithoutProgress} times in a row${stuck ? ` on region ${stuck.id} (${Math.round(stuck.bounds.x)}, ${Math.round(stuck.bounds.y)})` : ''}; the ${regionsDone} regions done are kept: rerun to retry the rest`,
+        );
+      }
+      if (control.signal?.aborted) return 'cancelled';
+      restarts += 1;
+    }
+  })().catch((err: unknown) => {
+    const info = err instanceof AppError ? err : new AppError('ANALYSIS_FAILED', String(err));
+    store.runs.finish(runId, 'failed', { code: info.code, message: info.message });
+    throw info;
+  });
+
+  store.runs.finish(runId, outcome);
+  timings.total = performance.now() - started;
+  return { runId, resumed: !!resumable, alreadyComplete: false, status: outcome, regions: all.length, cells: cellsStored, provider, restarts, timings };
+}
+
+/** Crashes in a row, with no region committed in between, after which a run fails instead of restarting its worker. */
+const MAX_CRASHES_WITHOUT_PROGRESS = 2;
+
+type RegionEvent = Extract<AnalysisWorkerEvent, { type: 'region' }>;
+
+/**
+ * Feeds one worker's events to the host until it is done, fails, is cancelled (the worker is asked
+ * to stop after its current region and the run resolves once it has exited on its own), or
+ * crashes (it exits before saying 'done' or 'error').
+ */
+function driveWorker(
+  channel: AnalysisChannel,
+  regions: ReadonlyMap<number, RegionRecord>,
+  signal: AbortSignal | undefined,
+  on: { ready(provider: string): void; region(region: RegionRecord, event: RegionEvent): void },
+): Promise<'completed' | 'cancelled' | 'crashed'> {
+  return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      control.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       fn();
     };
-    // Cancel asks the worker to stop after its current region and resolves once the thread has
-    // ended on its own (see analysisWorkerMain: terminating it can abort the process).
-    const onAbort = (): void => {
-      settle(() => {
-        worker.postMessage({ type: 'cancel' });
-        worker.once('exit', () => resolve('cancelled'));
-      });
-    };
-    if (control.signal?.aborted) return onAbort();
-    control.signal?.addEventListener('abort', onAbort);
-
-    worker.on('message', (event: AnalysisWorkerEvent) => {
+    const onAbort = (): void => settle(() => {
+      channel.send({ type: 'cancel' });
+      channel.onExit(() => resolve('cancelled'));
+    });
+    channel.onExit(() => settle(() => resolve('crashed')));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
+    channel.onMessage((event) => {
       if (settled) return;
       try {
         switch (event.type) {
           case 'ready':
-            provider = event.provider;
-            store.runs.setProvider(runId, event.provider);
+            on.ready(event.provider);
             break;
           case 'region': {
-            const region = byId.get(event.regionId);
+            const region = regions.get(event.regionId);
             if (!region) throw new AppError('INTERNAL', `Worker returned unknown region ${event.regionId}`);
-            const t0 = performance.now();
-            const result = store.cells.insertBatch(region.id, event.cells.map(toNewCell), {
-              quality: { ...(region.quality ?? {}), cellsDetected: event.cells.length, truncatedByCellLimit: event.truncated },
-            });
-            timings.store += performance.now() - t0;
-            cellsStored += result.inserted;
-            regionsDone += 1;
-            for (const k of ['read', 'detect', 'crop', 'classify'] as const) timings[k] += event.timings[k];
-            control.onRegionCommitted?.(region, result.inserted);
-            report();
+            on.region(region, event);
             break;
           }
           case 'done':
@@ -192,22 +252,12 @@ export async function runAnalysis(store: CaseStore, request: AnalysisRequest, co
         }
       } catch (err) {
         settle(() => {
-          worker.postMessage({ type: 'cancel' });
+          channel.send({ type: 'cancel' });
           reject(err);
         });
       }
     });
-    worker.on('error', (err) => settle(() => reject(new AppError('ANALYSIS_FAILED', `The analysis worker crashed: ${err.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new AppError('ANALYSIS_FAILED', `The analysis worker exited early (code ${code})`))));
-  }).catch((err: unknown) => {
-    const info = err instanceof AppError ? err : new AppError('ANALYSIS_FAILED', String(err));
-    store.runs.finish(runId, 'failed', { code: info.code, message: info.message });
-    throw info;
   });
-
-  store.runs.finish(runId, outcome);
-  timings.total = performance.now() - started;
-  return { runId, resumed: !!resumable, alreadyComplete: false, status: outcome, regions: all.length, cells: cellsStored, provider, timings };
 }
 
 function toAnalysisRegion(r: RegionRecord): AnalysisRegion {

@@ -1,3 +1,4 @@
+import type { AnalysisChannelFactory } from '../analysis/AnalysisChannel.js';
 import { runAnalysis } from '../analysis/runAnalysis.js';
 import { planManualRegions } from '../analysis/planRegions.js';
 import { rectPolygon } from '../analysis/rectPolygon.js';
@@ -18,6 +19,8 @@ export interface AnalysisPortOptions {
   readonly manifestPath: string;
   /** Stop a run once this many cells are stored (DeepHeme: 3,000 per slide); null = no cap. */
   readonly maxCells?: number | null;
+  /** What runs the analysis worker (default: a child process; the desktop app: a utilityProcess). */
+  readonly channel?: AnalysisChannelFactory;
 }
 
 interface Live {
@@ -27,7 +30,8 @@ interface Live {
 
 /**
  * The AnalysisPort over the pipeline (core/analysis/runAnalysis): one run at a time per slide, in
- * the host process (the worker thread does the heavy work; the host stays the single writer).
+ * the host process (a worker process does the heavy work and is restarted if it crashes; the host
+ * stays the single writer).
  * startAnalysis answers as soon as the run exists in the case file; progress and the end arrive
  * as analysisProgress / analysisFinished events.
  */
@@ -63,6 +67,7 @@ export function analysisPortFrom(options: AnalysisPortOptions): AnalysisPort {
           },
           {
             signal: controller.signal,
+            ...(options.channel ? { channel: options.channel } : {}),
             onProgress: (p) => {
               const id = String(p.runId);
               const progress = { regionsDone: p.regionsDone, regionsTotal: p.regionsTotal, cellsFound: p.cellsFound, cellsClassified: p.cellsClassified, etaSeconds: p.etaSeconds };

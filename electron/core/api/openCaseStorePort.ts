@@ -1,3 +1,4 @@
+import type { AnalysisChannelFactory } from '../analysis/AnalysisChannel.js';
 import { defaultManifestPath } from '../paths.js';
 import { openCaseStore } from '../store/index.js';
 import { analysisPortFrom } from './analysisPortFrom.js';
@@ -19,6 +20,8 @@ export interface OpenStoreOptions {
   /** The ensemble's manifest (default models/manifest.json); a bad one fails each analysis with its coded error, not the host. */
   readonly manifestPath?: string;
   readonly maxCells?: number | null;
+  /** What runs the analysis worker (default: a child process). */
+  readonly channel?: AnalysisChannelFactory;
 }
 
 /**
@@ -30,7 +33,7 @@ export function openCaseStorePort(path: string, options: OpenStoreOptions = {}):
   return {
     port: caseStorePortFrom(store),
     signoff: signoffPortFrom(store),
-    analysis: (events) => analysisPortFrom({ store, events, manifestPath: options.manifestPath ?? defaultManifestPath(), maxCells: options.maxCells ?? null }),
+    analysis: (events) => analysisPortFrom({ store, events, manifestPath: options.manifestPath ?? defaultManifestPath(), maxCells: options.maxCells ?? null, ...(options.channel ? { channel: options.channel } : {}) }),
     close: () => store.close(),
   };
 }
