@@ -63,7 +63,7 @@ async function start(): Promise<void> {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate((path) => runtime.events.emit('openSlideRequested', { path }))));
   await window.loadURL(`${APP_ORIGIN}/index.html`);
 
   app.on('second-instance', () => {
@@ -75,18 +75,18 @@ async function start(): Promise<void> {
   });
 }
 
-function menuTemplate(): MenuItemConstructorOptions[] {
+/** The native menus; File ▸ Open hands the chosen slide to the renderer, which opens it through the API. */
+function menuTemplate(openSlide: (path: string) => void): MenuItemConstructorOptions[] {
   return [
     {
       label: 'File',
       submenu: [
         {
-          label: 'Show Slide Folder…',
+          label: 'Open Slide…',
           accelerator: 'CmdOrCtrl+O',
           click: async () => {
-            // The renderer's open dialog lists folders through the API; this native dialog reveals a slide's folder.
-            const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Whole-slide images', extensions: ['svs', 'tif', 'tiff', 'ndpi', 'vms', 'vmu', 'scn', 'mrxs', 'svslide', 'bif'] }] });
-            if (!r.canceled && r.filePaths[0]) shell.showItemInFolder(r.filePaths[0]);
+            const r = await dialog.showOpenDialog({ properties: ['openFile'], filters: [{ name: 'Whole-slide images', extensions: ['svs', 'tif', 'tiff', 'ndpi', 'vms', 'vmu', 'scn', 'mrxs', 'svslide', 'bif', 'dcm'] }] });
+            if (!r.canceled && r.filePaths[0]) openSlide(r.filePaths[0]);
           },
         },
         { type: 'separator' },

@@ -7,6 +7,7 @@ import { Worklist } from './worklist/Worklist';
 import { ViewerScreen } from './viewer/ViewerScreen';
 import { ReviewScreen } from './review/ReviewScreen';
 import { SignoffScreen } from './signoff/SignoffScreen';
+import { onEvent } from './api';
 
 const SCREENS: readonly { id: Screen; label: string; key: string }[] = [
   { id: 'worklist', label: 'Worklist', key: 'F1' },
@@ -24,6 +25,16 @@ export function App() {
   useEffect(() => {
     void init();
   }, [init]);
+
+  // The desktop menu's File ▸ Open chose a slide in a native dialog: open it as the worklist would.
+  useEffect(
+    () =>
+      onEvent((name, payload) => {
+        if (name !== 'openSlideRequested') return;
+        void useSlideStore.getState().open((payload as { path: string }).path).then((ok) => ok && setScreen('viewer'));
+      }),
+    [setScreen],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

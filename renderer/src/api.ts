@@ -28,7 +28,7 @@ declare global {
   }
 }
 
-const EVENT_NAMES: readonly EventName[] = ['analysisProgress', 'analysisFinished'];
+const EVENT_NAMES: readonly EventName[] = ['analysisProgress', 'analysisFinished', 'openSlideRequested'];
 
 async function httpInvoke(name: string, payload: unknown): Promise<Result<unknown>> {
   let res: Response;

@@ -107,6 +107,8 @@ export const events = {
     state: z.enum(['completed', 'failed', 'cancelled']),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
   }),
+  /** The desktop app's File ▸ Open (a native dialog in the main process) chose a slide: the renderer opens it like its own dialog does. */
+  openSlideRequested: z.object({ path: z.string().min(1).max(4096) }),
 } as const;
 
 /** Any event name. */

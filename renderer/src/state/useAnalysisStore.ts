@@ -45,8 +45,9 @@ export const useAnalysisStore = create<AnalysisState>((set, get) => ({
 }));
 
 onEvent((name, payload) => {
+  if (name !== 'analysisProgress' && name !== 'analysisFinished') return;
   const { runId, status } = useAnalysisStore.getState();
-  if (payload.runId !== runId || !status) return;
+  if ((payload as { runId: string }).runId !== runId || !status) return;
   if (name === 'analysisProgress') {
     const p = payload as { regionsDone: number; regionsTotal: number; cellsFound: number; cellsClassified: number; etaSeconds: number | null };
     useAnalysisStore.setState({ status: { ...status, progress: { regionsDone: p.regionsDone, regionsTotal: p.regionsTotal, cellsFound: p.cellsFound, cellsClassified: p.cellsClassified, etaSeconds: p.etaSeconds } } });

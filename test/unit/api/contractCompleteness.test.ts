@@ -24,7 +24,7 @@ test('every contract entry has a zod request schema and a summary', () => {
   for (const required of ['listCases', 'listSlides', 'openSlide', 'proposeRegions', 'startAnalysis', 'cancelAnalysis', 'getAnalysisStatus', 'listCells', 'getCell', 'reclassify', 'confirm', 'defer', 'undo', 'redo', 'getDifferential', 'getTaxonomy']) {
     assert.ok((REQUEST_NAMES as string[]).includes(required), `the contract has ${required}`);
   }
-  assert.deepEqual([...EVENT_NAMES].sort(), ['analysisFinished', 'analysisProgress']);
+  assert.deepEqual([...EVENT_NAMES].sort(), ['analysisFinished', 'analysisProgress', 'openSlideRequested']);
 });
 
 test('every contract entry has exactly one handler, and it validates its payload', async () => {
