@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pkg-config g++ make python3        # node-gyp toolchain for native/ and better-sqlite3
   libopenslide-dev                   # the OpenSlide library our addon links
+  libjpeg-dev                        # libjpeg(-turbo) headers: the addon encodes tiles itself
   openslide-tools python3-openslide  # reference reader used by tests and the tile benchmark
   libvips-tools libtiff-tools        # tests build synthetic pyramidal TIFF/SVS slides
   chromium                           # end-to-end tests of the renderer (Playwright drives it)

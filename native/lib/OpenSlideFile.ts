@@ -2,7 +2,7 @@ import { AppError } from '../../electron/shared/errors/AppError.js';
 import { validate } from '../../electron/shared/errors/validate.js';
 import type { NativeOpenResult, NativeSlideHandle, OpenslideAddon } from './loadAddon.js';
 import { downsampleRgba } from './downsampleRgba.js';
-import { downsampleSchema, MAX_REGION_BYTES, nonEmptyString, regionSchema } from './regionSchema.js';
+import { downsampleSchema, jpegQualitySchema, MAX_REGION_BYTES, nonEmptyString, regionSchema, rgbHexSchema } from './regionSchema.js';
 import { toAppError } from './toAppError.js';
 import type { AssociatedImageInfo, LevelInfo, OpenSlideHandle, RegionRead, RgbaImage } from './types.js';
 
@@ -58,6 +58,19 @@ export class OpenSlideFile implements OpenSlideHandle {
       return await this.#readResampled(r);
     } catch (err) {
       throw toAppError(err, `Reading region (${r.x}, ${r.y}) ${r.width}×${r.height} at level ${r.level} of ${this.path}`);
+    }
+  }
+
+  async readRegionJpeg(request: RegionRead, options: { readonly quality: number; readonly background: string }): Promise<Buffer | null> {
+    this.#assertOpen();
+    const r = validate(this.#schema, request, 'region');
+    const quality = validate(jpegQualitySchema, options.quality, 'quality');
+    const bg = validate(rgbHexSchema, options.background, 'background');
+    if (r.level >= this.#readable) return null;
+    try {
+      return await this.#addon.readRegionJpeg(this.#handle, r.x, r.y, r.level, r.width, r.height, quality, parseInt(bg.slice(0, 2), 16), parseInt(bg.slice(2, 4), 16), parseInt(bg.slice(4, 6), 16));
+    } catch (err) {
+      throw toAppError(err, `Reading region (${r.x}, ${r.y}) ${r.width}×${r.height} at level ${r.level} of ${this.path} as JPEG`);
     }
   }
 

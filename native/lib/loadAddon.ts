@@ -27,6 +27,7 @@ export type NativeSlideHandle = { readonly __brand: 'NativeSlideHandle' };
 export interface OpenslideAddon {
   open(path: string): Promise<NativeOpenResult>;
   readRegion(handle: NativeSlideHandle, x: number, y: number, level: number, width: number, height: number): Promise<Buffer>;
+  readRegionJpeg(handle: NativeSlideHandle, x: number, y: number, level: number, width: number, height: number, quality: number, r: number, g: number, b: number): Promise<Buffer>;
   readAssociatedImage(handle: NativeSlideHandle, name: string): Promise<{ width: number; height: number; data: Buffer }>;
   close(handle: NativeSlideHandle): void;
   isClosed(handle: NativeSlideHandle): boolean;

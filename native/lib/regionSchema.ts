@@ -39,3 +39,9 @@ export const downsampleSchema = z
   .number({ error: 'Expected a finite number > 0' })
   .finite({ error: 'Expected a finite number > 0' })
   .gt(0, { error: 'Expected a finite number > 0' });
+
+/** A JPEG quality: an integer 1..100. */
+export const jpegQualitySchema = z.int({ error: 'Expected integer quality in 1..100' }).min(1, { error: 'Expected integer quality in 1..100' }).max(100, { error: 'Expected integer quality in 1..100' });
+
+/** An RGB colour as six hex digits without '#', e.g. "ffffff" (OpenSlide's background-color property). */
+export const rgbHexSchema = z.string().regex(/^[0-9a-fA-F]{6}$/, { error: 'Expected an RGB colour as six hex digits, e.g. "ffffff"' });

@@ -55,6 +55,13 @@ export interface OpenSlideHandle {
   bestLevelForDownsample(downsample: number): number;
   /** Reads a region off the JS thread (N-API AsyncWorker). */
   readRegion(request: RegionRead): Promise<RgbaImage>;
+  /**
+   * Reads a region and encodes it as a baseline JPEG (4:2:0) in the same native worker, partly
+   * transparent pixels composited over `background` (RGB hex): a tile without an RGBA round trip
+   * through JS and an image library. Null for a level readRegion resamples (see resampledLevels):
+   * use readRegion there. Optional so that test fakes of this interface need not provide it.
+   */
+  readRegionJpeg?(request: RegionRead, options: { readonly quality: number; readonly background: string }): Promise<Buffer | null>;
   /** Reads an associated image (label, macro, thumbnail) off the JS thread. */
   readAssociatedImage(name: string): Promise<RgbaImage>;
   /**

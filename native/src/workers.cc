@@ -3,6 +3,7 @@
 #include <cstring>
 #include <new>
 
+#include "jpeg.h"
 #include "pixels.h"
 
 namespace marrowscope {
@@ -150,13 +151,15 @@ bool SlideReadWorker::Allocate(int64_t width, int64_t height) {
   return true;
 }
 
-void SlideReadWorker::Finish(openslide_t* osr, uint32_t* data, size_t count) {
+bool SlideReadWorker::ReadSucceeded(openslide_t* osr) {
   const char* err = openslide_get_error(osr);
-  if (err != nullptr) {
-    Fail("SLIDE_READ_FAILED", std::string("OpenSlide read failed: ") + err);
-    return;
-  }
-  ArgbToRgbaInPlace(data, count);
+  if (err == nullptr) return true;
+  Fail("SLIDE_READ_FAILED", std::string("OpenSlide read failed: ") + err);
+  return false;
+}
+
+void SlideReadWorker::Finish(openslide_t* osr, uint32_t* data, size_t count) {
+  if (ReadSucceeded(osr)) ArgbToRgbaInPlace(data, count);
 }
 
 Napi::Buffer<uint8_t> SlideReadWorker::CopyPixels(Napi::Env env) {
@@ -183,6 +186,26 @@ void RegionWorker::Read(openslide_t* osr) {
   openslide_read_region(osr, pixels_.data(), x_, y_, level_, w_, h_);
   Finish(osr, pixels_.data(), count);
   std::memcpy(dest_, pixels_.data(), count * 4);
+}
+
+void RegionJpegWorker::Read(openslide_t* osr) {
+  if (level_ < 0 || level_ >= openslide_get_level_count(osr)) {
+    Fail("VALIDATION_FAILED", "Level " + std::to_string(level_) + " is out of range");
+    return;
+  }
+  if (!Allocate(w_, h_)) return;
+  openslide_read_region(osr, pixels_.data(), x_, y_, level_, w_, h_);
+  if (!ReadSucceeded(osr)) return;
+  const std::string err = EncodeArgbAsJpeg(pixels_.data(), w_, h_, quality_, background_, &jpeg_);
+  std::vector<uint32_t>().swap(pixels_);
+  if (!err.empty()) Fail("SLIDE_READ_FAILED", err);
+}
+
+Napi::Value RegionJpegWorker::Result(Napi::Env env) {
+  // Copied into V8 memory (Electron's memory cage forbids external buffers).
+  auto buf = Napi::Buffer<uint8_t>::Copy(env, jpeg_.data(), jpeg_.size());
+  std::vector<uint8_t>().swap(jpeg_);
+  return buf;
 }
 
 void AssociatedWorker::Read(openslide_t* osr) {

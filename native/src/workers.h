@@ -81,6 +81,8 @@ class SlideReadWorker : public PromiseWorker {
   bool Allocate(int64_t width, int64_t height);
   // Checks OpenSlide's latched error, then converts `count` pixels at `data` to straight RGBA.
   void Finish(openslide_t* osr, uint32_t* data, size_t count);
+  // Fail()s with OpenSlide's latched error, if any; true when the read succeeded.
+  bool ReadSucceeded(openslide_t* osr);
   Napi::Buffer<uint8_t> CopyPixels(Napi::Env env);
 
   std::vector<uint32_t> pixels_;
@@ -111,6 +113,28 @@ class RegionWorker : public SlideReadWorker {
   int64_t x_, y_;
   int32_t level_;
   int64_t w_, h_;
+};
+
+// openslide_read_region, then JPEG encoding on the same worker thread: resolves the JPEG bytes.
+// A tile needs no straight-RGBA copy in JS and no second trip through an image library.
+class RegionJpegWorker : public SlideReadWorker {
+ public:
+  RegionJpegWorker(Napi::Env env, SlideRef slide, int64_t x, int64_t y, int32_t level, int64_t w, int64_t h, int quality,
+                   const uint8_t background[3])
+      : SlideReadWorker(env, std::move(slide)), x_(x), y_(y), level_(level), w_(w), h_(h), quality_(quality),
+        background_{background[0], background[1], background[2]} {}
+
+ protected:
+  void Read(openslide_t* osr) override;
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  int64_t x_, y_;
+  int32_t level_;
+  int64_t w_, h_;
+  int quality_;
+  uint8_t background_[3];
+  std::vector<uint8_t> jpeg_;
 };
 
 // openslide_read_associated_image (label, macro, thumbnail): resolves { width, height, data }.

@@ -99,7 +99,7 @@ function percentile(values: readonly number[], p: number): number {
 const median = (values: readonly number[]) => percentile(values, 50);
 
 /** Our TileService, fresh registry (cold OpenSlide cache) and cold tile cache, `inFlight` requests at a time. */
-async function runOurs(slide: string, dzLevel: number, tiles: readonly Tile[], inFlight: number, jpegPassthrough: boolean): Promise<Run & { cachedMs: number[] }> {
+async function runOurs(slide: string, dzLevel: number, tiles: readonly Tile[], inFlight: number, jpegPassthrough: boolean, nativeJpeg = true): Promise<Run & { cachedMs: number[] }> {
   const registry = new SlideRegistry();
   const service = new TileService(registry, {
     tileSize: TILE_SIZE,
@@ -108,6 +108,7 @@ async function runOurs(slide: string, dzLevel: number, tiles: readonly Tile[], i
     cacheBytes: 512 * 1024 * 1024,
     maxInFlight: Math.max(2, inFlight),
     jpegPassthrough,
+    nativeJpeg,
   });
   try {
     await registry.info(slide); // opening is not timed (the anchor opens before "ready" too)
@@ -248,8 +249,9 @@ async function main(): Promise<void> {
     { name: `full resolution (dz ${top})`, dzLevel: top },
     { name: `mid zoom 1/4 (dz ${top - 2})`, dzLevel: top - 2 },
   ];
-  const decodeEncode = `ours, ${IN_FLIGHT} in flight, decode+encode only`;
-  const contenders = ['anchor, 1 process', 'anchor, 2 processes', 'ours, 1 in flight', `ours, ${IN_FLIGHT} in flight`, decodeEncode] as const;
+  const decodeEncode = `ours, ${IN_FLIGHT} in flight, decode+encode only (native JPEG)`;
+  const decodeEncodeSharp = `ours, ${IN_FLIGHT} in flight, decode+encode only (sharp)`;
+  const contenders = ['anchor, 1 process', 'anchor, 2 processes', 'ours, 1 in flight', `ours, ${IN_FLIGHT} in flight`, decodeEncode, decodeEncodeSharp] as const;
   type Name = (typeof contenders)[number];
   const results = new Map<string, { tps: number[]; cpu: number[]; lat: number[] }>();
   const cached: number[] = [];
@@ -272,7 +274,7 @@ async function main(): Promise<void> {
         if (who === 'anchor, 1 process') run = await runAnchor(slide, s.dzLevel, tiles, 1);
         else if (who === 'anchor, 2 processes') run = await runAnchor(slide, s.dzLevel, tiles, 2);
         else {
-          const ours = await runOurs(slide, s.dzLevel, tiles, who === 'ours, 1 in flight' ? 1 : IN_FLIGHT, who !== decodeEncode);
+          const ours = await runOurs(slide, s.dzLevel, tiles, who === 'ours, 1 in flight' ? 1 : IN_FLIGHT, who !== decodeEncode && who !== decodeEncodeSharp, who !== decodeEncodeSharp);
           if (who === decodeEncode) cached.push(...ours.cachedMs);
           run = ours;
         }

@@ -32,6 +32,8 @@ export interface SlideLease {
   readonly info: SlideInfo;
   /** Reads straight RGBA pixels: (x, y) in level-0 pixels, width/height in pixels of `level`. Validated. */
   readRegion(region: RegionRequest): Promise<RgbaImage>;
+  /** The same region as a baseline JPEG made in the native read (null where the handle cannot: resampled levels, test fakes). */
+  readRegionJpeg(region: RegionRequest, options: { readonly quality: number; readonly background: string }): Promise<Buffer | null>;
   /** Reads an associated image by name (NOT_FOUND when the slide has none of that name). */
   readAssociatedImage(name: string): Promise<RgbaImage>;
   release(): void;
@@ -168,6 +170,8 @@ export class SlideRegistry {
     return {
       info,
       readRegion: (region) => guard('readRegion', () => handle.readRegion(validateRegion(region, info.levels))),
+      readRegionJpeg: (region, options) =>
+        guard('readRegionJpeg', async () => (handle.readRegionJpeg ? handle.readRegionJpeg(validateRegion(region, info.levels), options) : null)),
       readAssociatedImage: (name) =>
         guard('readAssociatedImage', () => {
           if (!info.associatedImages.includes(name)) {

@@ -50,6 +50,11 @@ export interface TileServiceOptions {
    * true; see storedJpegTiles.ts). Such tiles keep the scanner's JPEG quality instead of `quality`.
    */
   readonly jpegPassthrough?: boolean;
+  /**
+   * Encode JPEG tiles that need no resampling in the native addon, right after the read (default
+   * true): no RGBA copy into JS and no libvips pipeline per tile. False uses sharp for every tile.
+   */
+  readonly nativeJpeg?: boolean;
 }
 
 /** Vendors whose OpenSlide levels are plain TIFF directories (so a stored tile is exactly a level tile). */
@@ -70,6 +75,7 @@ export class TileService {
   readonly quality: number;
   readonly cache: TileCache<EncodedImage>;
   readonly jpegPassthrough: boolean;
+  readonly nativeJpeg: boolean;
   readonly #registry: SlideRegistry;
   readonly #limit: ConcurrencyLimit;
   readonly #grids = new Map<string, DeepZoomGrid>();
@@ -91,6 +97,7 @@ export class TileService {
     this.cache = options.cache ?? new TileCache<EncodedImage>(options.cacheBytes ?? 256 * 1024 * 1024);
     this.#limit = new ConcurrencyLimit(options.maxInFlight ?? Math.max(2, 2 * availableParallelism()));
     this.jpegPassthrough = options.jpegPassthrough ?? true;
+    this.nativeJpeg = options.nativeJpeg ?? true;
   }
 
   /** How many tiles were served as stored JPEG bytes (diagnostics, tests). */
@@ -129,7 +136,12 @@ export class TileService {
               const stored = await this.#storedTile(path, info, src.level, req.col, req.row);
               if (stored) return stored;
             }
-            const pixels = await this.#read(path, (s) => s.readRegion({ x: src.x, y: src.y, level: src.level, width: src.width, height: src.height }));
+            const region = { x: src.x, y: src.y, level: src.level, width: src.width, height: src.height };
+            if (format === 'jpeg' && this.nativeJpeg && src.outWidth === src.width && src.outHeight === src.height) {
+              const jpeg = await this.#read(path, (s) => s.readRegionJpeg(region, { quality, background: info.backgroundColor }));
+              if (jpeg) return jpegImage(jpeg, src.width, src.height);
+            }
+            const pixels = await this.#read(path, (s) => s.readRegion(region));
             return encodeRgba(pixels, {
               format,
               quality,
@@ -231,7 +243,7 @@ export class TileService {
     }
     if (!(await verified)) return undefined;
     this.#passthroughTiles++;
-    return { data: jpeg, format: 'jpeg', contentType: 'image/jpeg', width: this.tileSize, height: this.tileSize, byteLength: jpeg.byteLength };
+    return jpegImage(jpeg, this.tileSize, this.tileSize);
   }
 
   /** Decodes one stored tile and compares it with OpenSlide's read of the same pixels (IDCT rounding may differ by a level or two). */
@@ -265,4 +277,9 @@ export class TileService {
     }
     return grid;
   }
+}
+
+/** An encoded-image record for JPEG bytes made elsewhere (the native encoder, a stored tile). */
+function jpegImage(data: Buffer, width: number, height: number): EncodedImage {
+  return { data, format: 'jpeg', contentType: 'image/jpeg', width, height, byteLength: data.byteLength };
 }
