@@ -208,7 +208,8 @@ try {
   ]);
   rows.push(['one cached tile fetch (baseline)', cachedTile.toFixed(1), '', '1.00', '']);
   rows.push(['fresh view: open slide → all visible tiles', firstView.ms.toFixed(0), '', (firstView.ms / cachedTile).toFixed(1), `${firstView.n} tiles, first request at ${firstView.first.toFixed(0)} ms`]);
-  rows.push(['fresh view: zoom in ×1.5 → new tiles', pct(zooms, 50).toFixed(0), Math.max(...zooms).toFixed(0), (pct(zooms, 50) / cachedTile).toFixed(1), `${zooms.length} zooms (median, max)`]);
+  rows.push(['fresh view: first tile request → all visible tiles loaded', (firstView.ms - firstView.first).toFixed(0), '', ((firstView.ms - firstView.first) / cachedTile).toFixed(1), 'the tiles alone (open dialog, slide hash and viewer start excluded)']);
+  rows.push(['fresh view: zoom in ×1.5 → new tiles', pct(zooms, 50).toFixed(0), Math.max(...zooms).toFixed(0), (pct(zooms, 50) / cachedTile).toFixed(1), `${zooms.length} zooms (median, max); includes the viewer's 0.6 s zoom animation`]);
 } finally {
   await browser.close();
   await serve.stop();
