@@ -2,7 +2,7 @@
 
 Fits the ensemble's calibration temperature on the validation split and writes metrics.json, which
 export.py puts into the manifest and MODEL_CARD.md quotes. CPU, Debian torch 1.13, ~5 min on 2 cores:
-  nice /usr/bin/python3 models/training/evaluate.py --members models/training/runs/h200 \
+  nice /usr/bin/python3 models/training/evaluate.py --members models/training/runs/cpu-xs2 \
       --data ../shared/data/cells/pbc --out models/training/metrics.json --resample-check
 """
 import argparse
@@ -88,6 +88,14 @@ def main():
         m = coarse_true == ci
         coarse_per[name] = {"recall": float((CLASS_TO_COARSE[pall[m].argmax(1)] == ci).mean()), "support": int(m.sum())}
     best = max(members, key=lambda m: m["accuracy"])
+    # Ensembles of the last k snapshots (Huang et al. report these too): early cycles of a short run can
+    # lag far behind the later ones and pull a mean of all snapshots below its best member.
+    last_k = []
+    for k in range(1, len(models) + 1):
+        tk = fit_temperature(lf[-k:], y)
+        sk = summarise(ensemble_probs(lf[-k:], tk), y)
+        last_k.append({"members": k, "cycles": [m["cycle"] for m in metas[-k:]], "temperature": tk,
+                       **{key: sk[key] for key in ("accuracy", "macroF1", "coarseAccuracy", "nll", "ece")}})
     res = {
         "evaluatedOn": "validation split (seed %d, 15%% stratified by fine code) of ../shared/data/cells/pbc, "
                        "original JPEGs, centre 96x96 crop" % 20260527,
@@ -98,6 +106,7 @@ def main():
         "unspecifiedCoarseAccuracy": coarse_acc(pall[unspec], coarse_true[unspec]) if unspec.any() else None,
         "coarsePerClass": coarse_per,
         "bestMember": {"cycle": best["cycle"], "accuracy": best["accuracy"], "macroF1": best["macroF1"]},
+        "lastSnapshots": last_k,
         "normalisation": {"mean": mean, "std": std},
         "torch": torch.__version__,
     }
@@ -115,6 +124,8 @@ def main():
                         coarse=coarse_true, files=np.array([r["file"] for r in val]))
     print(json.dumps({k: res[k] for k in ("temperature", "bestMember", "coarseAccuracyWithUnspecified")}))
     print("members", [(m["accuracy"], m["macroF1"]) for m in members])
+    for e in last_k:
+        print("last", e["members"], {kk: round(v, 4) for kk, v in e.items() if isinstance(v, float)})
     for k in ("ensembleT1", "ensembleCalibrated"):
         print(k, {kk: round(v, 4) for kk, v in res[k].items() if kk != "perClass"})
     if "resampleCheck" in res:

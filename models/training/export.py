@@ -1,7 +1,7 @@
 """Exports the trained members to ONNX and writes models/manifest.json (schema: models/manifest.schema.json).
 
 Run here on CPU with Debian torch 1.13 after evaluate.py:
-  /usr/bin/python3 models/training/export.py --members models/training/runs/h200 \
+  /usr/bin/python3 models/training/export.py --members models/training/runs/cpu-xs2 \
       --metrics models/training/metrics.json --data ../shared/data/cells/pbc --models models
 """
 import argparse
@@ -18,12 +18,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (CLASSES, INPUT_SIZE, MICRONS_PER_PIXEL, SPLIT_SEED, VAL_FRACTION, count_macs,  # noqa: E402
                     load_member, member_paths, read_labels, split_val)
 
+# The shipped members (MarrowNet-XS): one run on the 2 CPU cores of the development machine, about an hour.
+REPRODUCE_CPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
+                 "/usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs2 "
+                 "--device cpu --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 "
+                 "--lr 0.1 --workers 2")
+# The earlier, larger MarrowNet-S members (not shipped any more): a lent H200, 5 x 73 epochs.
 REPRODUCE_GPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
                  "python3 models/training/train.py --pack .carry/pbc --out models/training/runs/h200 --device cuda "
-                 "--epochs-per-cycle 73")
-REPRODUCE_CPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
-                 "nice /usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu "
-                 "--device cpu --epochs-per-cycle 73 --workers 2")
+                 "--arch marrownet-s --epochs-per-cycle 73")
+ARCH_NAMES = {"marrownet-s": "MarrowNet-S", "marrownet-xs": "MarrowNet-XS"}
 
 
 def sha256(path):
@@ -42,6 +46,12 @@ def background_rgb(data_dir, rows, n=400):
         for y0, x0 in ((0, 0), (0, -8), (-8, 0), (-8, -8)):
             px.append(a[y0:y0 + 8 or None, x0:x0 + 8 or None].reshape(-1, 3))
     return [int(v) for v in np.median(np.concatenate(px), axis=0)]
+
+
+def cycles_text(train):
+    """'16 + 4 x 9' for a longer first cycle, else '5 x 9'."""
+    first, rest, n = train.get("firstCycleEpochs", train["epochsPerCycle"]), train["epochsPerCycle"], train["cycles"]
+    return f"{n} x {rest}" if first == rest else f"{first} + {n - 1} x {rest}"
 
 
 def export_member(model, path):
@@ -82,11 +92,14 @@ def main():
                                                                           "nll", "ece")}})
         print(f"exported {out} ({os.path.getsize(out) / 1e6:.1f} MB)")
     n_val_fine = metrics["nValidationFine"]
+    convs3 = sum(1 for m in model.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3))
+    arch = meta0.get("arch", "marrownet-s")
+    args = meta0["args"]
     manifest = {
         "schemaVersion": 1,
         "name": "marrowscope-pbc-snapshot",
         "version": "1.0.0",
-        "architecture": f"MarrowNet-S (residual CNN: 10 3x3 convs, {params / 1e6:.2f} M parameters, "
+        "architecture": f"{ARCH_NAMES[arch]} (residual CNN: {convs3} 3x3 convs, {params / 1e6:.2f} M parameters, "
                         f"{macs / 1e6:.0f} M multiply-adds per 96x96 crop)",
         "members": members,
         "input": {"name": "input", "size": INPUT_SIZE, "micronsPerPixel": MICRONS_PER_PIXEL, "channelOrder": "RGB",
@@ -108,14 +121,15 @@ def main():
                       "train": len(train_rows), "validation": n_val_fine,
                       "excluded": "IG and NEUTROPHIL (no fine class; coarse checks only)",
                       "list": "models/training/val-split.csv"},
-            "recipe": f"SGD nesterov, {train['cycles']} cosine cycles x {train['epochsPerCycle']} epochs, one member per "
-                      f"cycle end, batch 256, lr 0.2, wd 5e-4, label smoothing 0.05, class-balanced sampling, "
-                      f"GPU augmentation (rot90/flip, +-15 deg, scale 0.87-1.15, shift 6 px, resolution jitter, blur, "
-                      f"colour gain/gamma/saturation, noise, JPEG-like DCT quantisation)",
-            "command": REPRODUCE_GPU + "  (the shipped run was started as --epochs-per-cycle 100 --budget-min 4.6, "
-                                       "which set 73 epochs per cycle after timing epoch 3; see models/training/shipped/train-log.txt)",
+            "recipe": f"SGD nesterov, {train['cycles']} cosine cycles ({cycles_text(train)} epochs), one member per "
+                      f"cycle end, batch {args['batch']}, lr {args['lr']}, wd {args['wd']}, label smoothing {args['smoothing']}, "
+                      f"class-balanced sampling, batch augmentation on the training device (rot90/flip, +-15 deg, scale "
+                      f"0.87-1.15, shift 6 px, resolution jitter, blur, colour gain/gamma/saturation, noise, JPEG-like DCT "
+                      f"quantisation)",
+            "command": REPRODUCE_CPU + "  (log of the shipped run: models/training/shipped/train-log.txt)",
             "trainedAt": meta0.get("trainedAt") or "2026-11-27",
-            "hardware": f"{train['device']}, torch {train['torch']}, {train['trainSeconds']:.0f} s of training",
+            "hardware": f"{'CPU, ' + str(train.get('threads', '?')) + ' threads (2-core Debian 12 VM)' if train['device'] == 'cpu' else train['device']}, "
+                        f"torch {train['torch']}, {train['trainSeconds']:.0f} s of training",
         },
     }
     with open(os.path.join(a.models, "manifest.json"), "w") as f:

@@ -1,10 +1,11 @@
 """Trains the Marrowscope cell-classifier snapshot ensemble: one run, N cosine learning-rate cycles,
 one member kept at the end of each cycle (Huang et al. 2017, "Snapshot Ensembles").
 
-GPU (the shipped members):
-  python3 models/training/train.py --pack .carry/pbc --out $OUT --device cuda
-CPU (same recipe, hours on 2 cores):
-  /usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu --device cpu
+CPU, the shipped MarrowNet-XS members (about an hour on 2 cores; see models/MODEL_CARD.md):
+  /usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs2 --device cpu \
+      --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 --lr 0.1 --workers 2
+GPU, the earlier MarrowNet-S:
+  python3 models/training/train.py --pack .carry/pbc --out $OUT --device cuda --arch marrownet-s --epochs-per-cycle 73
 
 Writes member-<k>.npz (float32 state_dict arrays + a JSON meta entry), train.log and train-metrics.json.
 The data pack comes from pack.py. Works with torch 1.13 and 2.x.
@@ -72,6 +73,9 @@ def main():
     ap.add_argument("--arch", default=DEFAULT_ARCH, choices=sorted(ARCHS))
     ap.add_argument("--cycles", type=int, default=5)
     ap.add_argument("--epochs-per-cycle", type=int, default=40)
+    ap.add_argument("--first-cycle-epochs", type=int, default=0,
+                    help="if > 0, the first cycle's length: it starts from random weights, the others restart from a "
+                         "trained one, so a short run gives its first member more epochs")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=0.2)
     ap.add_argument("--wd", type=float, default=5e-4)
@@ -149,6 +153,8 @@ def main():
         return torch.cat(out).numpy()
 
     epc = a.epochs_per_cycle
+    cycle_len = lambda c: a.first_cycle_epochs if c == 1 and a.first_cycle_epochs > 0 else epc  # noqa: E731
+    done_epochs = 0
     warm = steps  # one epoch of linear warm-up at the start of the first cycle
     members, member_logits, history = [], [], []
     cycle, epoch_in_cycle, global_step = 1, 0, 0
@@ -158,7 +164,7 @@ def main():
         idx = torch.multinomial(weights, steps * a.batch, replacement=True, generator=gen)
         tot, correct, seen = 0.0, 0, 0
         for s in range(steps):
-            t = (epoch_in_cycle * steps + s) / (epc * steps)
+            t = (epoch_in_cycle * steps + s) / (cycle_len(cycle) * steps)
             lr = a.lr * 0.5 * (1 + math.cos(math.pi * t))
             if global_step < warm:
                 lr *= (global_step + 1) / warm
@@ -184,8 +190,8 @@ def main():
                 seen += len(yb)
         epoch_in_cycle += 1
         elapsed = time.time() - t_train
-        done_epochs = (cycle - 1) * epc + epoch_in_cycle
-        msg = f"cycle {cycle} epoch {epoch_in_cycle}/{epc} lr {lr:.4f} loss {tot / max(seen, 1):.4f} " \
+        done_epochs += 1
+        msg = f"cycle {cycle} epoch {epoch_in_cycle}/{cycle_len(cycle)} lr {lr:.4f} loss {tot / max(seen, 1):.4f} " \
               f"train-acc {correct / max(seen, 1):.4f} {elapsed / done_epochs:.2f}s/epoch"
         if a.budget_min > 0 and cycle == 1 and epoch_in_cycle == 3:
             # Epoch 3 alone: epoch 1 includes cuDNN autotuning and would overestimate.
@@ -194,14 +200,14 @@ def main():
             if fit < epc:
                 log(f"budget: {per_epoch:.2f}s/epoch, shortening cycles from {epc} to {fit} epochs")
                 epc = max(fit, 3)
-        if epoch_in_cycle % 5 == 0 or epoch_in_cycle == epc:
+        if epoch_in_cycle % 5 == 0 or epoch_in_cycle == cycle_len(cycle):
             pv = predict(xv)
             msg += f" val-acc {float((pv.argmax(1) == yv).mean()):.4f}"
         log(msg)
         if cycle == 1 and epoch_in_cycle == 2:
             t_epoch2 = elapsed
         history.append({"cycle": cycle, "epoch": epoch_in_cycle, "loss": tot / max(seen, 1), "lr": lr})
-        if epoch_in_cycle == epc:
+        if epoch_in_cycle == cycle_len(cycle):
             logits_v = predict(xv)
             member_logits.append(logits_v)
             m = summarise(ensemble_probs(logits_v[None]), yv)
@@ -209,19 +215,19 @@ def main():
             log(f"member {cycle}: val acc {m['accuracy']:.4f} macroF1 {m['macroF1']:.4f} coarse "
                 f"{m['coarseAccuracy']:.4f} | ensemble of {cycle}: acc {e['accuracy']:.4f} "
                 f"macroF1 {e['macroF1']:.4f} coarse {e['coarseAccuracy']:.4f}")
-            meta = {"arch": a.arch, "cycle": cycle, "epochs": epc, "mean": mean, "std": std, "classes": CODES,
+            meta = {"arch": a.arch, "cycle": cycle, "epochs": cycle_len(cycle), "mean": mean, "std": std, "classes": CODES,
                     "args": vars(a), "torch": torch.__version__, "elapsedS": round(time.time() - t0, 1),
                     "device": torch.cuda.get_device_name(0) if cuda else "cpu"}
             state_to_npz(model, os.path.join(a.out, f"member-{cycle}.npz"), meta)
-            members.append({"cycle": cycle, "epochs": epc, **{k: m[k] for k in ("accuracy", "macroF1",
+            members.append({"cycle": cycle, "epochs": cycle_len(cycle), **{k: m[k] for k in ("accuracy", "macroF1",
                                                                                    "coarseAccuracy", "nll")}})
             cycle += 1
             epoch_in_cycle = 0
     train_s = time.time() - t_train
     ml = np.stack(member_logits)
     temp = fit_temperature(ml, yv)
-    res = {"arch": a.arch, "threads": torch.get_num_threads(), "trainSeconds": round(train_s, 1), "totalSeconds": round(time.time() - t0, 1),
-           "epochsPerCycle": epc, "cycles": a.cycles, "temperature": temp, "members": members,
+    res = {"arch": a.arch, "threads": torch.get_num_threads(), "batch": a.batch, "trainSeconds": round(train_s, 1), "totalSeconds": round(time.time() - t0, 1),
+           "epochsPerCycle": epc, "firstCycleEpochs": cycle_len(1), "cycles": a.cycles, "temperature": temp, "members": members,
            "ensembleT1": summarise(ensemble_probs(ml), yv), "ensembleCalibrated": summarise(ensemble_probs(ml, temp), yv),
            "mean": mean, "std": std, "history": history,
            "device": torch.cuda.get_device_name(0) if cuda else "cpu", "torch": torch.__version__}

@@ -6,7 +6,7 @@ can run it in the same session and report onnxruntime's ratio against it.
 
 Timed: the forward pass of every member on an already-normalised float32 NCHW batch, then softmax(z/T)
 and the mean over members (what the engine does after preprocessing). Weights come from the trained
-checkpoints when models/training/runs/h200 holds them, else random (timing does not depend on weights).
+checkpoints when models/training/runs/cpu-xs2 holds them, else random (timing does not depend on weights).
 'eager' is the model as trained (BatchNorm separate); 'fusedBatchNorm' folds BN into the convs, as the
 ONNX export does. Median of repeated runs.
 """
@@ -74,7 +74,7 @@ def main():
     ap.add_argument("--members", type=int, default=5)
     ap.add_argument("--batches", default="1,16,64")
     ap.add_argument("--seconds", type=float, default=3.0)
-    ap.add_argument("--weights", default=os.path.join(ROOT, "models", "training", "runs", "h200"))
+    ap.add_argument("--weights", default=os.path.join(ROOT, "models", "training", "runs", "cpu-xs2"))
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     models, source = load_members(a.members, a.weights)
