@@ -22,7 +22,7 @@ from common import (CLASSES, INPUT_SIZE, MICRONS_PER_PIXEL, SPLIT_SEED, VAL_FRAC
 REPRODUCE_CPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
                  "/usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs2 "
                  "--device cpu --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 "
-                 "--lr 0.1 --workers 2")
+                 "--lr 0.1 --workers 2 --threads 2")
 # The earlier, larger MarrowNet-S members (not shipped any more): a lent H200, 5 x 73 epochs.
 REPRODUCE_GPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
                  "python3 models/training/train.py --pack .carry/pbc --out models/training/runs/h200 --device cuda "

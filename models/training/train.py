@@ -3,7 +3,7 @@ one member kept at the end of each cycle (Huang et al. 2017, "Snapshot Ensembles
 
 CPU, the shipped MarrowNet-XS members (about an hour on 2 cores; see models/MODEL_CARD.md):
   /usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs2 --device cpu \
-      --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 --lr 0.1 --workers 2
+      --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 --lr 0.1 --workers 2 --threads 2
 GPU, the earlier MarrowNet-S:
   python3 models/training/train.py --pack .carry/pbc --out $OUT --device cuda --arch marrownet-s --epochs-per-cycle 73
 
@@ -82,6 +82,8 @@ def main():
     ap.add_argument("--smoothing", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1))
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                    help="torch intra-op threads on CPU (default: every core; torch's own default is 1 on some VMs)")
     ap.add_argument("--budget-min", type=float, default=0,
                     help="if > 0, shorten cycles (after timing epoch 2) so training fits this many minutes")
     ap.add_argument("--max-steps", type=int, default=0, help="stop each epoch after this many steps (smoke tests)")
@@ -100,6 +102,7 @@ def main():
     x, y, val, rows = load_pack(a.pack, a.workers)
     dev = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else
                        ("cpu" if a.device == "auto" else a.device))
+    torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     cuda = dev.type == "cuda"

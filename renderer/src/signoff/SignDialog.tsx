@@ -20,7 +20,7 @@ const TITLES: Record<SignMode, string> = { sign: 'Sign the differential', second
 export function SignDialog({ mode, status, onClose, onAddReviewer }: { mode: SignMode; status: SignoffView; onClose: () => void; onAddReviewer: () => void }) {
   const signers = status.reviewers.filter((r) => r.canSign);
   const primary = status.versions.at(-1)?.signatures.find((s) => s.capacity === 'primary')?.initials;
-  const [initials, setInitials] = useState(() => signers.find((r) => mode !== 'second' || r.initials !== primary)?.initials ?? '');
+  const [initials, setInitials] = useState(() => (signers.find((r) => mode !== 'second' || r.initials !== primary) ?? signers[0])?.initials ?? '');
   const [password, setPassword] = useState('');
   const [meaning, setMeaning] = useState<'reviewed' | 'approved'>(mode === 'second' ? 'reviewed' : 'approved');
   const [reason, setReason] = useState('');
