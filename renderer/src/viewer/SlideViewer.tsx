@@ -195,6 +195,8 @@ export function SlideViewer(props: SlideViewerProps) {
       navigatorPosition: 'BOTTOM_RIGHT',
       navigatorSizeRatio: 0.18,
       animationTime: 0.6,
+      // Load the tiles of the level the view needs at once instead of climbing the pyramid level by level.
+      immediateRender: true,
       maxZoomPixelRatio: 2,
       visibilityRatio: 0.5,
       crossOriginPolicy: false,
