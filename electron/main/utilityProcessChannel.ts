@@ -1,7 +1,7 @@
 import { utilityProcess } from 'electron';
 import type { AnalysisChannel, AnalysisChannelFactory } from '../core/analysis/AnalysisChannel.js';
 import type { AnalysisWorkerEvent } from '../core/analysis/analysisProtocol.js';
-import { analysisWorkerEntry } from '../core/analysis/threadChannel.js';
+import { analysisWorkerEntry } from '../core/analysis/analysisWorkerEntry.js';
 
 /**
  * The analysis worker in an Electron utilityProcess (Chromium's service process for Node work):

@@ -43,20 +43,34 @@ SlideRef AcquireSlide(const Napi::CallbackInfo& info) {
   return slide;
 }
 
-// readRegion(handle, x, y, level, width, height): Promise<Buffer> of straight RGBA.
-Napi::Value ReadRegion(const Napi::CallbackInfo& info) {
+// Arguments 1..5 of the region reads (x, y, level, width, height), checked: level in int32,
+// size positive and within kMaxReadPixels and `maxSide` per side. `what` starts the size error.
+struct RegionArgs {
+  int64_t x, y;
+  int32_t level;
+  int64_t w, h;
+};
+
+RegionArgs RegionArgsOf(const Napi::CallbackInfo& info, int64_t maxSide, const char* what) {
   Napi::Env env = info.Env();
   const int64_t x = IntegerArg(info, 1, "x"), y = IntegerArg(info, 2, "y");
   const int64_t level = IntegerArg(info, 3, "level");
   const int64_t w = IntegerArg(info, 4, "width"), h = IntegerArg(info, 5, "height");
   if (level < 0 || level > INT32_MAX) throw CodedError(env, "VALIDATION_FAILED", "Level " + std::to_string(level) + " is out of range");
-  if (w < 1 || h < 1 || w > kMaxReadPixels / h) {
-    throw CodedError(env, "VALIDATION_FAILED", "Read of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is out of bounds");
+  if (w < 1 || h < 1 || w > maxSide || h > maxSide || w > kMaxReadPixels / h) {
+    throw CodedError(env, "VALIDATION_FAILED", std::string(what) + " of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is out of bounds");
   }
+  return {x, y, static_cast<int32_t>(level), w, h};
+}
+
+// readRegion(handle, x, y, level, width, height): Promise<Buffer> of straight RGBA.
+Napi::Value ReadRegion(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const RegionArgs r = RegionArgsOf(info, kMaxReadPixels, "Read");
   // Allocated here, in V8 memory, before the slide is acquired (allocation may throw).
-  auto target = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(w * h * 4));
+  auto target = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(r.w * r.h * 4));
   SlideRef slide = AcquireSlide(info);
-  auto* worker = new RegionWorker(env, slide, target, x, y, static_cast<int32_t>(level), w, h);
+  auto* worker = new RegionWorker(env, slide, target, r.x, r.y, r.level, r.w, r.h);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -66,15 +80,9 @@ Napi::Value ReadRegion(const Napi::CallbackInfo& info) {
 // JPEG of the region, partly transparent pixels composited over the background (r, g, b).
 Napi::Value ReadRegionJpeg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const int64_t x = IntegerArg(info, 1, "x"), y = IntegerArg(info, 2, "y");
-  const int64_t level = IntegerArg(info, 3, "level");
-  const int64_t w = IntegerArg(info, 4, "width"), h = IntegerArg(info, 5, "height");
-  const int64_t quality = IntegerArg(info, 6, "quality");
-  if (level < 0 || level > INT32_MAX) throw CodedError(env, "VALIDATION_FAILED", "Level " + std::to_string(level) + " is out of range");
   // JPEG dimensions are 16-bit; tiles are far smaller.
-  if (w < 1 || h < 1 || w > 65535 || h > 65535 || w > kMaxReadPixels / h) {
-    throw CodedError(env, "VALIDATION_FAILED", "JPEG read of " + std::to_string(w) + "x" + std::to_string(h) + " pixels is out of bounds");
-  }
+  const RegionArgs r = RegionArgsOf(info, 65535, "JPEG read");
+  const int64_t quality = IntegerArg(info, 6, "quality");
   if (quality < 1 || quality > 100) throw CodedError(env, "VALIDATION_FAILED", "JPEG quality " + std::to_string(quality) + " is not in 1..100");
   uint8_t background[3];
   for (int i = 0; i < 3; i++) {
@@ -83,7 +91,7 @@ Napi::Value ReadRegionJpeg(const Napi::CallbackInfo& info) {
     background[i] = static_cast<uint8_t>(c);
   }
   SlideRef slide = AcquireSlide(info);
-  auto* worker = new RegionJpegWorker(env, slide, x, y, static_cast<int32_t>(level), w, h, static_cast<int>(quality), background);
+  auto* worker = new RegionJpegWorker(env, slide, r.x, r.y, r.level, r.w, r.h, static_cast<int>(quality), background);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import type { AnalysisChannel, AnalysisChannelFactory } from './AnalysisChannel.js';
 import type { AnalysisWorkerEvent } from './analysisProtocol.js';
-import { analysisWorkerEntry } from './threadChannel.js';
+import { analysisWorkerEntry } from './analysisWorkerEntry.js';
 
 /**
  * The worker as a Node child process (the browser host and the CLI): a crash in OpenSlide,

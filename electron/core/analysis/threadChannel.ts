@@ -1,12 +1,6 @@
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { projectRoot } from '../paths.js';
 import type { AnalysisChannel, AnalysisChannelFactory } from './AnalysisChannel.js';
-
-/** The compiled worker entry (the same file serves threads and processes). */
-export function analysisWorkerEntry(): string {
-  return join(projectRoot(), 'dist', 'electron', 'core', 'analysis', 'analysisWorkerMain.js');
-}
+import { analysisWorkerEntry } from './analysisWorkerEntry.js';
 
 /**
  * The worker as a thread of the host: no process start-up, but a native crash in it ends the
@@ -14,6 +8,8 @@ export function analysisWorkerEntry(): string {
  */
 export const threadChannel: AnalysisChannelFactory = (init): AnalysisChannel => {
   const worker = new Worker(analysisWorkerEntry(), { workerData: init });
+  // An uncaught error in the thread arrives as 'error' and then 'exit' (code 1): onExit reports it.
+  worker.on('error', () => undefined);
   let exited = false;
   return {
     pid: null,
@@ -21,13 +17,10 @@ export const threadChannel: AnalysisChannelFactory = (init): AnalysisChannel => 
       if (!exited) worker.postMessage(message);
     },
     onMessage: (listener) => worker.on('message', listener),
-    onExit: (listener) => {
-      // An uncaught error in the thread arrives as 'error' and then 'exit' (code 1).
-      worker.on('error', () => undefined);
+    onExit: (listener) =>
       worker.once('exit', (code) => {
         exited = true;
         listener({ code, signal: null });
-      });
-    },
+      }),
   };
 };

@@ -41,6 +41,7 @@ const EXTENSIONS: Record<ExportRequest['format'], string> = { pdf: '.pdf', csv: 
  */
 export function signoffPortFrom(store: CaseStore, options: { appVersion?: string } = {}): SignoffPort {
   const appVersion = options.appVersion ?? packageVersion();
+  const reportsDir = join(dirname(store.path), 'reports');
   const status = (runId: string): SignoffView => {
     const id = storeId(runId, 'analysis run');
     const st = signoffStatus(store, id);
@@ -64,11 +65,11 @@ export function signoffPortFrom(store: CaseStore, options: { appVersion?: string
       })),
       reviewers: store.reviewers.list().map(reviewerView),
       caseDetails: detailsView(store.caseDetails.current()),
-      defaultExportDirectory: join(dirname(store.path), 'reports'),
+      defaultExportDirectory: reportsDir,
     };
   };
   const model = (runId: string, draft: boolean, choice: DifferentialOptionsInput) =>
-    buildReportModel(store, storeId(runId, 'analysis run'), { draft, appVersion, ...(hasChoice(choice) ? { differential: pickChoice(choice) } : {}) });
+    buildReportModel(store, storeId(runId, 'analysis run'), { draft, appVersion, ...differentialOption(choice) });
 
   return {
     status,
@@ -105,7 +106,7 @@ export function signoffPortFrom(store: CaseStore, options: { appVersion?: string
     preview: (runId, o) => previewOf(runId, model(runId, o.draft, o)),
     export: async (req, actor): Promise<ExportResult> => {
       const id = storeId(req.runId, 'analysis run');
-      const directory = exportDirectory(req.directory ?? join(dirname(store.path), 'reports'));
+      const directory = exportDirectory(req.directory ?? reportsDir);
       const name = withExtension(req.fileName ?? defaultFileName(store, id, req.format, req.draft), EXTENSIONS[req.format]);
       const target = join(directory, name);
       return writing(target, async () => {
@@ -118,7 +119,7 @@ export function signoffPortFrom(store: CaseStore, options: { appVersion?: string
           draft: req.draft,
           appVersion,
           actor,
-          ...(hasChoice(req) ? { differential: pickChoice(req) } : {}),
+          ...differentialOption(req),
         });
         return { format: req.format, final: report.model.final, files };
       });
@@ -214,8 +215,10 @@ function detailsView(d: CaseDetailsRecord | null): CaseDetailsView {
   };
 }
 
-function hasChoice(o: DifferentialOptionsInput): boolean {
-  return o.blastDefinition !== undefined || o.meConvention !== undefined;
+/** A report's `differential` option, only when the request named a convention (a final report then checks it against the signed one). */
+function differentialOption(o: DifferentialOptionsInput): { differential?: ReturnType<typeof pickChoice> } {
+  const d = pickChoice(o);
+  return Object.keys(d).length > 0 ? { differential: d } : {};
 }
 
 function pickChoice(o: DifferentialOptionsInput): { blastDefinition?: NonNullable<DifferentialOptionsInput['blastDefinition']>; meConvention?: NonNullable<DifferentialOptionsInput['meConvention']> } {

@@ -4,8 +4,7 @@ import { useReviewStore } from '../state/useReviewStore';
 import { DifferentialChart } from './DifferentialChart';
 import { BLAST_DEFINITION_LABELS, ME_LABELS } from './conventionLabels';
 import { DifferentialTableHead } from './DifferentialTableHead';
-
-const fmt = (n: number | null | undefined, digits = 1) => (n == null ? '–' : n.toFixed(digits));
+import { formatNumber as fmt } from './formatNumber';
 
 /**
  * The live differential: counts and percentages with 95% intervals, progress toward the 300/500

@@ -3,8 +3,7 @@ import { pixelUrl } from '../api';
 import { BLAST_DEFINITION_LABELS, ME_LABELS } from '../differential/conventionLabels';
 import { describeSignature } from './SignoffPanel';
 import { DifferentialTableHead } from '../differential/DifferentialTableHead';
-
-const fmt = (n: number | null | undefined, digits = 1) => (n == null ? '–' : n.toFixed(digits));
+import { formatNumber as fmt } from '../differential/formatNumber';
 
 /**
  * The report as every format prints it (the host builds one report model for the PDF, CSV, FHIR and
