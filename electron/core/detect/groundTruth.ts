@@ -35,13 +35,21 @@ export function txlSourceOf(width: number, height: number): TxlSource {
   return s;
 }
 
-/** Centres of the white-cell boxes (YOLO class 0) of one label file, in image px. */
+/**
+ * Centres of the white-cell boxes (YOLO class 0) of one label file, in image px. A box repeated with
+ * identical numbers is one cell labelled twice (one test file lists its single white cell six times and
+ * every red cell twice), so repeats count once.
+ */
 export function readTxlWhiteCells(labelText: string, width: number, height: number): { x: number; y: number }[] {
   const out: { x: number; y: number }[] = [];
+  const seen = new Set<string>();
   for (const line of labelText.split(/\r?\n/)) {
     const f = line.trim().split(/\s+/).map(Number);
     if (f.length < 5 || f.some((v) => !Number.isFinite(v))) continue;
-    if (f[0] === 0) out.push({ x: f[1]! * width, y: f[2]! * height });
+    const key = f.slice(0, 5).join(' ');
+    if (f[0] !== 0 || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ x: f[1]! * width, y: f[2]! * height });
   }
   return out;
 }
@@ -63,11 +71,20 @@ export interface PlasmaCellOptions {
   readonly splitTouching?: boolean;
 }
 
+/** One labelled plasma cell (or, with components, one mask component) in image px. */
+export interface PlasmaCellTruth {
+  readonly x: number;
+  readonly y: number;
+  readonly areaPx: number;
+  /** How many cells the split rule finds in this cell's mask component (1: an isolated cell). */
+  readonly cellsInComponent: number;
+}
+
 /**
  * Plasma-cell centroids from a SegPC mask (JPEG): pixels > 127, 8-connected components, each
  * component's pixel centroid (optionally split where cells touch, see PlasmaCellOptions).
  */
-export async function readPlasmaCells(maskFile: string, options: PlasmaCellOptions = {}): Promise<{ x: number; y: number; areaPx: number }[]> {
+export async function readPlasmaCells(maskFile: string, options: PlasmaCellOptions = {}): Promise<PlasmaCellTruth[]> {
   const mpp = options.micronsPerPixel ?? SEGPC_MICRONS_PER_PIXEL;
   const { data, info } = await sharp(maskFile).greyscale().raw().toBuffer({ resolveWithObject: true });
   const W = info.width;
@@ -75,11 +92,14 @@ export async function readPlasmaCells(maskFile: string, options: PlasmaCellOptio
   const mask = new Uint8Array(W * H);
   for (let i = 0; i < W * H; i++) mask[i] = data[i * info.channels]! > 127 ? 255 : 0;
   const comps = labelComponents(mask, W, H, 8);
+  const dist = chamferDistance(mask, W, H, true);
+  const seeds = pickSeeds(dist, comps.labels, W, H, comps.count, { minRadius: 3 / mpp, minDistance: 6 / mpp, peakFraction: 0.5 });
+  // Cells per component by the split rule: merged masks join touching cells into one component.
+  const perComponent = new Int32Array(comps.count);
+  for (const seed of seeds) perComponent[comps.labels[seed.y * W + seed.x]!]!++;
   let labels = comps.labels;
   let count = comps.count;
   if (options.splitTouching) {
-    const dist = chamferDistance(mask, W, H, true);
-    const seeds = pickSeeds(dist, comps.labels, W, H, comps.count, { minRadius: 3 / mpp, minDistance: 6 / mpp, peakFraction: 0.5 });
     labels = new Int32Array(W * H);
     seeds.forEach((seed, k) => {
       labels[seed.y * W + seed.x] = k + 1;
@@ -90,6 +110,7 @@ export async function readPlasmaCells(maskFile: string, options: PlasmaCellOptio
   const n = new Float64Array(count);
   const sx = new Float64Array(count);
   const sy = new Float64Array(count);
+  const component = new Int32Array(count);
   for (let i = 0; i < W * H; i++) {
     const l = labels[i]!;
     if (l <= 0) continue;
@@ -97,9 +118,12 @@ export async function readPlasmaCells(maskFile: string, options: PlasmaCellOptio
     n[l]!++;
     sx[l]! += x + 0.5;
     sy[l]! += (i - x) / W + 0.5;
+    component[l] = comps.labels[i]!;
   }
   const minArea = MIN_PLASMA_CELL_AREA_UM2 / (mpp * mpp);
-  const out: { x: number; y: number; areaPx: number }[] = [];
-  for (let l = 1; l < count; l++) if (n[l]! >= minArea) out.push({ x: sx[l]! / n[l]!, y: sy[l]! / n[l]!, areaPx: n[l]! });
+  const out: PlasmaCellTruth[] = [];
+  for (let l = 1; l < count; l++) {
+    if (n[l]! >= minArea) out.push({ x: sx[l]! / n[l]!, y: sy[l]! / n[l]!, areaPx: n[l]!, cellsInComponent: Math.max(1, perComponent[component[l]!]!) });
+  }
   return out;
 }
