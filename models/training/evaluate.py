@@ -2,7 +2,7 @@
 
 Fits the ensemble's calibration temperature on the validation split and writes metrics.json, which
 export.py puts into the manifest and MODEL_CARD.md quotes. CPU, Debian torch 1.13, ~5 min on 2 cores:
-  nice /usr/bin/python3 models/training/evaluate.py --members models/training/runs/cpu-xs2 \
+  nice /usr/bin/python3 models/training/evaluate.py --members models/training/runs/cpu-xs3 \
       --data ../shared/data/cells/pbc --out models/training/metrics.json --resample-check
 """
 import argparse

@@ -1,7 +1,7 @@
 """Exports the trained members to ONNX and writes models/manifest.json (schema: models/manifest.schema.json).
 
 Run here on CPU with Debian torch 1.13 after evaluate.py:
-  /usr/bin/python3 models/training/export.py --members models/training/runs/cpu-xs2 \
+  /usr/bin/python3 models/training/export.py --members models/training/runs/cpu-xs3 \
       --metrics models/training/metrics.json --data ../shared/data/cells/pbc --models models
 """
 import argparse
@@ -20,9 +20,9 @@ from common import (CLASSES, INPUT_SIZE, MICRONS_PER_PIXEL, SPLIT_SEED, VAL_FRAC
 
 # The shipped members (MarrowNet-XS): one run on the 2 CPU cores of the development machine, about an hour.
 REPRODUCE_CPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
-                 "/usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs2 "
-                 "--device cpu --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 "
-                 "--lr 0.1 --workers 2 --threads 2")
+                 "/usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs3 "
+                 "--device cpu --arch marrownet-xs --cycles 5 --first-cycle-epochs 30 --epochs-per-cycle 5 --restart-lr 0.05 "
+                 "--batch 128 --lr 0.1 --workers 2 --threads 2")
 # The earlier, larger MarrowNet-S members (not shipped any more): a lent H200, 5 x 73 epochs.
 REPRODUCE_GPU = ("/usr/bin/python3 models/training/pack.py --data ../shared/data/cells/pbc --out .carry/pbc && "
                  "python3 models/training/train.py --pack .carry/pbc --out models/training/runs/h200 --device cuda "

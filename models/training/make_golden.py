@@ -2,7 +2,7 @@
 expected.json with every member's logits and probabilities and the ensemble's calibrated mean, computed
 by PyTorch (float32) from the exact PNG pixels.
 
-  /usr/bin/python3 models/training/make_golden.py --members models/training/runs/cpu-xs2 \
+  /usr/bin/python3 models/training/make_golden.py --members models/training/runs/cpu-xs3 \
       --data ../shared/data/cells/pbc --manifest models/manifest.json --out test/fixtures/golden
 """
 import argparse

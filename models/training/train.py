@@ -2,8 +2,9 @@
 one member kept at the end of each cycle (Huang et al. 2017, "Snapshot Ensembles").
 
 CPU, the shipped MarrowNet-XS members (about an hour on 2 cores; see models/MODEL_CARD.md):
-  /usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs2 --device cpu \
-      --arch marrownet-xs --cycles 5 --first-cycle-epochs 16 --epochs-per-cycle 9 --batch 128 --lr 0.1 --workers 2 --threads 2
+  /usr/bin/python3 models/training/train.py --pack .carry/pbc --out models/training/runs/cpu-xs3 --device cpu \
+      --arch marrownet-xs --cycles 5 --first-cycle-epochs 30 --epochs-per-cycle 5 --restart-lr 0.05 --batch 128 --lr 0.1 \
+      --workers 2 --threads 2
 GPU, the earlier MarrowNet-S:
   python3 models/training/train.py --pack .carry/pbc --out $OUT --device cuda --arch marrownet-s --epochs-per-cycle 73
 
@@ -76,6 +77,10 @@ def main():
     ap.add_argument("--first-cycle-epochs", type=int, default=0,
                     help="if > 0, the first cycle's length: it starts from random weights, the others restart from a "
                          "trained one, so a short run gives its first member more epochs")
+    ap.add_argument("--restart-lr", type=float, default=0,
+                    help="if > 0, the peak learning rate of every cycle after the first: a lower restart keeps the "
+                         "snapshots near the first cycle's optimum (fast geometric ensembling) so a short run's "
+                         "members are of equal quality instead of each still improving on the last")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=0.2)
     ap.add_argument("--wd", type=float, default=5e-4)
@@ -168,7 +173,8 @@ def main():
         tot, correct, seen = 0.0, 0, 0
         for s in range(steps):
             t = (epoch_in_cycle * steps + s) / (cycle_len(cycle) * steps)
-            lr = a.lr * 0.5 * (1 + math.cos(math.pi * t))
+            peak = a.restart_lr if cycle > 1 and a.restart_lr > 0 else a.lr
+            lr = peak * 0.5 * (1 + math.cos(math.pi * t))
             if global_step < warm:
                 lr *= (global_step + 1) / warm
             for g in opt.param_groups:
@@ -230,7 +236,7 @@ def main():
     ml = np.stack(member_logits)
     temp = fit_temperature(ml, yv)
     res = {"arch": a.arch, "threads": torch.get_num_threads(), "batch": a.batch, "trainSeconds": round(train_s, 1), "totalSeconds": round(time.time() - t0, 1),
-           "epochsPerCycle": epc, "firstCycleEpochs": cycle_len(1), "cycles": a.cycles, "temperature": temp, "members": members,
+           "epochsPerCycle": epc, "firstCycleEpochs": cycle_len(1), "restartLr": a.restart_lr or a.lr, "cycles": a.cycles, "temperature": temp, "members": members,
            "ensembleT1": summarise(ensemble_probs(ml), yv), "ensembleCalibrated": summarise(ensemble_probs(ml, temp), yv),
            "mean": mean, "std": std, "history": history,
            "device": torch.cuda.get_device_name(0) if cuda else "cpu", "torch": torch.__version__}

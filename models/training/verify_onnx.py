@@ -4,7 +4,7 @@ inputs, batch 1 and a larger batch).
 
 Uses python onnxruntime where installed, else the repo's onnxruntime-node through node (Debian has no
 python onnxruntime):
-  /usr/bin/python3 models/training/verify_onnx.py --members models/training/runs/cpu-xs2 --models models
+  /usr/bin/python3 models/training/verify_onnx.py --members models/training/runs/cpu-xs3 --models models
 """
 import argparse
 import hashlib

@@ -281,7 +281,7 @@ async function engineCpuMsPerCell(): Promise<{ batch: number; cpuMsPerCell: numb
 if (!tiny && !args['no-torch']) {
   const ortCpu = await engineCpuMsPerCell();
   const torchCpu = JSON.parse(
-    execFileSync('/usr/bin/python3', ['-c', TORCH_CPU, join(root, 'models', 'training'), join(root, 'test', 'bench'), join(root, 'models', 'training', 'runs', 'cpu-xs2')], { encoding: 'utf8' }).trim(),
+    execFileSync('/usr/bin/python3', ['-c', TORCH_CPU, join(root, 'models', 'training'), join(root, 'test', 'bench'), join(root, 'models', 'training', 'runs', 'cpu-xs3')], { encoding: 'utf8' }).trim(),
   ) as { variant: string; batch: number; cpuMsPerCell: number }[];
   console.log(`\n## CPU time per cell and member, 1 thread (ms; lower is better; load-independent)`);
   const CW = [6, 10, 12, 8, 14, 8];

@@ -6,7 +6,7 @@ can run it in the same session and report onnxruntime's ratio against it.
 
 Timed: the forward pass of every member on an already-normalised float32 NCHW batch, then softmax(z/T)
 and the mean over members (what the engine does after preprocessing). Weights come from the trained
-checkpoints when models/training/runs/cpu-xs2 holds them, else random (timing does not depend on weights).
+checkpoints when models/training/runs/cpu-xs3 holds them, else random (timing does not depend on weights).
 'eager' is the model as trained (BatchNorm separate); 'fusedBatchNorm' folds BN into the convs, as the
 ONNX export does. Median of repeated runs.
 """
