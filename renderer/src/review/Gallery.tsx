@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { TaxonomyClass } from '../../../electron/shared/api/views.js';
+import type { CellSummary, TaxonomyClass } from '../../../electron/shared/api/views.js';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { pixelUrl } from '../api';
 import { useAppStore } from '../state/useAppStore';
@@ -10,6 +10,8 @@ import { galleryModel, verticalNeighbour, type GalleryModel, type GalleryRow } f
 const TILE_W = 108;
 const CELL_ROW_H = 128;
 const HEADER_H = 36;
+/** Space above the crops of a row (the rows' former padding-top). */
+const ROW_PAD = 6;
 /** MIME type of dragged cells (JSON array of cell ids). */
 export const CELL_DRAG_TYPE = 'application/x-marrowscope-cells';
 
@@ -124,7 +126,16 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
     scrollRef.current?.focus({ preventScroll: true });
   };
   const onTileClick = useCallback((cellId: string, e: React.MouseEvent) => clickRef.current(cellId, e), []);
+  const selectionRef = useRef(selection);
+  selectionRef.current = selection;
+  const onTileDragStart = useCallback((cellId: string, e: React.DragEvent) => {
+    const sel = selectionRef.current;
+    const ids = sel.has(cellId) ? [...sel] : [cellId];
+    e.dataTransfer.setData(CELL_DRAG_TYPE, JSON.stringify(ids));
+    e.dataTransfer.effectAllowed = 'move';
+  }, []);
 
+  const items = virtualizer.getVirtualItems();
   return (
     <div
       ref={scrollRef}
@@ -141,84 +152,96 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
       data-count={cells.length}
     >
       {!loading && cells.length === 0 && <p className="empty">No cells match the filters.</p>}
+      {/* Tiles are children of one container, keyed by cell and placed by transform: a review that
+          moves cells between rows (one leaves a class, the rest shift up) moves their elements
+          instead of re-creating them, so no crop is fetched, decoded and painted again. */}
       <div className="gallery-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
-        {virtualizer.getVirtualItems().map((v) => {
+        {/* One flat array: nested per-row arrays would be keyed by position and remount on scroll. */}
+        {items.flatMap((v) => {
           const row = model.rows[v.index]!;
-          return (
-            <div key={v.key} className="gallery-row" style={{ transform: `translateY(${v.start}px)`, height: `${v.size}px` }}>
-              <GalleryRowView row={row} taxonomy={taxonomy} selection={selection} focusId={focusId} onTileClick={onTileClick} />
-            </div>
-          );
+          if (row.kind === 'header') {
+            return [
+              <div key={v.key} className="gallery-row" style={{ transform: `translateY(${v.start}px)`, height: `${v.size}px` }}>
+                <GalleryHeader row={row} taxonomy={taxonomy} />
+              </div>,
+            ];
+          }
+          return row.cells.map((c, col) => (
+            <Tile
+              key={c.cellId}
+              cell={c}
+              x={col * TILE_W}
+              y={v.start + ROW_PAD}
+              selected={selection.has(c.cellId)}
+              focused={c.cellId === focusId}
+              color={colorOf(taxonomy, c.currentCode)}
+              onClick={onTileClick}
+              onDragStart={onTileDragStart}
+            />
+          ));
         })}
       </div>
     </div>
   );
 }
 
-interface RowProps {
-  readonly row: GalleryRow;
-  readonly taxonomy: readonly TaxonomyClass[];
-  readonly selection: ReadonlySet<string>;
-  readonly focusId: string | null;
-  readonly onTileClick: (cellId: string, e: React.MouseEvent) => void;
+/** A class header row. */
+const GalleryHeader = memo(function GalleryHeader({ row, taxonomy }: { row: Extract<GalleryRow, { kind: 'header' }>; taxonomy: readonly TaxonomyClass[] }) {
+  const t = row.code ? taxonomy.find((x) => x.code === row.code) : undefined;
+  return (
+    <div className="gallery-header" role="presentation">
+      {row.code && <span className="swatch" style={{ background: colorOf(taxonomy, row.code) }} aria-hidden="true" />}
+      <strong>{row.title}</strong>
+      {row.code && <span className="code">{row.code}</span>}
+      <span className="muted">{row.count.toLocaleString()}</span>
+      {t?.hotkey && <kbd>{t.hotkey.toUpperCase()}</kbd>}
+    </div>
+  );
+});
+
+interface TileProps {
+  readonly cell: CellSummary;
+  readonly x: number;
+  readonly y: number;
+  readonly selected: boolean;
+  readonly focused: boolean;
+  readonly color: string;
+  readonly onClick: (cellId: string, e: React.MouseEvent) => void;
+  readonly onDragStart: (cellId: string, e: React.DragEvent) => void;
 }
 
-/** One virtualised row; memoised so scrolling re-renders only the rows that appear. */
-const GalleryRowView = memo(function GalleryRowView({ row, taxonomy, selection, focusId, onTileClick }: RowProps) {
-  if (row.kind === 'header') {
-    const t = row.code ? taxonomy.find((x) => x.code === row.code) : undefined;
-    return (
-      <div className="gallery-header" role="presentation">
-        {row.code && <span className="swatch" style={{ background: colorOf(taxonomy, row.code) }} aria-hidden="true" />}
-        <strong>{row.title}</strong>
-        {row.code && <span className="code">{row.code}</span>}
-        <span className="muted">{row.count.toLocaleString()}</span>
-        {t?.hotkey && <kbd>{t.hotkey.toUpperCase()}</kbd>}
-      </div>
-    );
-  }
+/** One crop; memoised on plain props, so a keystroke re-renders only the tiles it changed or moved. */
+const Tile = memo(function Tile({ cell: c, x, y, selected, focused, color, onClick, onDragStart }: TileProps) {
   return (
-    <>
-      {row.cells.map((c) => {
-        const selected = selection.has(c.cellId);
-        const focused = c.cellId === focusId;
-        return (
-          <div
-            key={c.cellId}
-            id={`cell-${c.cellId}`}
-            role="option"
-            aria-selected={selected || focused}
-            aria-label={`${c.currentCode}${c.currentCode !== c.predictedCode ? ` (model: ${c.predictedCode})` : ''}, uncertainty ${Math.round(c.uncertainty * 100)}%${c.reviewed ? ', reviewed' : ''}`}
-            className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${c.reviewed ? ' tile-reviewed' : ''}`}
-            data-cell-id={c.cellId}
-            data-code={c.currentCode}
-            draggable
-            onDragStart={(e) => {
-              const ids = selection.has(c.cellId) ? [...selection] : [c.cellId];
-              e.dataTransfer.setData(CELL_DRAG_TYPE, JSON.stringify(ids));
-              e.dataTransfer.effectAllowed = 'move';
-            }}
-            onClick={(e) => onTileClick(c.cellId, e)}
-          >
-            <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} decoding="async" />
-            <div className="tile-caption">
-              <span className="tile-code" style={{ borderColor: colorOf(taxonomy, c.currentCode) }}>
-                {c.currentCode}
-              </span>
-              <span className="tile-unc" title="Ensemble uncertainty">
-                <span className="unc-bar">
-                  <span style={{ width: `${Math.round(c.uncertainty * 100)}%` }} />
-                </span>
-              </span>
-              {c.reviewed && (
-                <span className="tile-mark" title={c.lastAction ?? 'reviewed'} aria-hidden="true">
-                  {c.lastAction === 'confirm' ? '✓' : c.lastAction === 'defer' ? '?' : '✎'}
-                </span>
-              )}
-            </div>
-          </div>
-        );
-      })}
-    </>
+    <div
+      id={`cell-${c.cellId}`}
+      role="option"
+      aria-selected={selected || focused}
+      aria-label={`${c.currentCode}${c.currentCode !== c.predictedCode ? ` (model: ${c.predictedCode})` : ''}, uncertainty ${Math.round(c.uncertainty * 100)}%${c.reviewed ? ', reviewed' : ''}`}
+      className={`tile tile-placed${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${c.reviewed ? ' tile-reviewed' : ''}`}
+      style={{ transform: `translate(${x}px, ${y}px)` }}
+      data-cell-id={c.cellId}
+      data-code={c.currentCode}
+      draggable
+      onDragStart={(e) => onDragStart(c.cellId, e)}
+      onClick={(e) => onClick(c.cellId, e)}
+    >
+      <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} decoding="async" />
+      <div className="tile-caption">
+        <span className="tile-code" style={{ borderColor: color }}>
+          {c.currentCode}
+        </span>
+        <span className="tile-unc" title="Ensemble uncertainty">
+          <span className="unc-bar">
+            <span style={{ width: `${Math.round(c.uncertainty * 100)}%` }} />
+          </span>
+        </span>
+        {c.reviewed && (
+          <span className="tile-mark" title={c.lastAction ?? 'reviewed'} aria-hidden="true">
+            {c.lastAction === 'confirm' ? '✓' : c.lastAction === 'defer' ? '?' : '✎'}
+          </span>
+        )}
+      </div>
+    </div>
   );
 });
