@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../state/useAppStore';
 import { useReviewStore } from '../state/useReviewStore';
 import { colorOf } from './classColors';
@@ -10,7 +11,9 @@ import { CELL_DRAG_TYPE } from './Gallery';
  */
 export function ClassList() {
   const taxonomy = useAppStore((s) => s.taxonomy);
-  const { countsByCode, filters, setFilters, reclassify } = useReviewStore();
+  const { countsByCode, filters, setFilters, reclassify } = useReviewStore(
+    useShallow((s) => ({ countsByCode: s.countsByCode, filters: s.filters, setFilters: s.setFilters, reclassify: s.reclassify })),
+  );
   const [over, setOver] = useState<string | null>(null);
   const [showAll, setShowAll] = useState(false);
   const visible = taxonomy.filter((t) => showAll || !t.reviewerOnly || (countsByCode[t.code] ?? 0) > 0 || t.code === 'DEFER');

@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CellSummary, TaxonomyClass } from '../../../electron/shared/api/views.js';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useShallow } from 'zustand/react/shallow';
 import { pixelUrl } from '../api';
 import { useAppStore } from '../state/useAppStore';
 import { useReviewStore } from '../state/useReviewStore';
@@ -21,7 +22,10 @@ export const CELL_DRAG_TYPE = 'application/x-marrowscope-cells';
  * Ctrl+A selects the class; the review screen handles class hotkeys.
  */
 export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
-  const { cells, mode, selection, focusId, focus, loading, revision } = useReviewStore();
+  // Only what the gallery draws: a keystroke's other store updates (pending, detail) skip it.
+  const { cells, mode, selection, focusId, focus, loading, revision } = useReviewStore(
+    useShallow((s) => ({ cells: s.cells, mode: s.mode, selection: s.selection, focusId: s.focusId, focus: s.focus, loading: s.loading, revision: s.revision })),
+  );
   const taxonomy = useAppStore((s) => s.taxonomy);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);

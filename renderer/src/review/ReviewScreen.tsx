@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { codeForHotkey } from '../../../electron/shared/api/hotkeys.js';
 import { useAppStore } from '../state/useAppStore';
 import { useReviewStore } from '../state/useReviewStore';
@@ -17,7 +18,27 @@ import { useSignoffStore } from '../state/useSignoffStore';
  * cell), C confirms, Ctrl+Z / Ctrl+Shift+Z undo and redo.
  */
 export function ReviewScreen() {
-  const { runId, filters, setFilters, mode, setMode, canUndo, canRedo, undo, redo, confirm, defer, reclassify, selection, total, loading, pending, reload } = useReviewStore();
+  const { runId, filters, setFilters, mode, setMode, canUndo, canRedo, undo, redo, confirm, defer, reclassify, selection, total, loading, pending, reload } = useReviewStore(
+    useShallow((s) => ({
+      runId: s.runId,
+      filters: s.filters,
+      setFilters: s.setFilters,
+      mode: s.mode,
+      setMode: s.setMode,
+      canUndo: s.canUndo,
+      canRedo: s.canRedo,
+      undo: s.undo,
+      redo: s.redo,
+      confirm: s.confirm,
+      defer: s.defer,
+      reclassify: s.reclassify,
+      selection: s.selection,
+      total: s.total,
+      loading: s.loading,
+      pending: s.pending,
+      reload: s.reload,
+    })),
+  );
   const status = useAnalysisStore((s) => s.status);
   const taxonomy = useAppStore((s) => s.taxonomy);
   const signoff = useSignoffStore((s) => (s.runId === runId ? s.status : null));

@@ -61,6 +61,10 @@ function conventions() {
   return { blastDefinition, meConvention };
 }
 let writes: Promise<void> = Promise.resolve();
+/** Writes sent or waiting; shown as `pending` once one has waited PENDING_SHOWN_AFTER_MS. */
+let queued = 0;
+let pendingTimer: ReturnType<typeof setTimeout> | undefined;
+const PENDING_SHOWN_AFTER_MS = 150;
 let detailSeq = 0;
 
 /** The cells under review, the selection, and every review action (stored first, then shown). */
@@ -108,10 +112,18 @@ export const useReviewStore = create<ReviewState>((set, get) => {
   };
 
   const write = (call: () => Promise<Result<ReviewResult>>, nextFocus?: string | null): Promise<void> => {
-    set((s) => ({ pending: s.pending + 1 }));
+    queued++;
+    // "Saving…" only for a write that is still unanswered after a moment: setting it at once
+    // re-rendered the screen before the request left, on every keystroke.
+    if (!pendingTimer) pendingTimer = setTimeout(() => set({ pending: queued }), PENDING_SHOWN_AFTER_MS);
     writes = writes.then(async () => {
       const r = await call();
-      set((s) => ({ pending: s.pending - 1 }));
+      queued--;
+      if (queued === 0 && pendingTimer) {
+        clearTimeout(pendingTimer);
+        pendingTimer = undefined;
+      }
+      if (get().pending !== 0 && queued === 0) set({ pending: 0 });
       if (!r.ok) return useAppStore.getState().showError(r.error);
       apply(r.value, nextFocus);
     });
