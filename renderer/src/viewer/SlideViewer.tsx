@@ -197,6 +197,9 @@ export function SlideViewer(props: SlideViewerProps) {
       animationTime: 0.6,
       // Load the tiles of the level the view needs at once instead of climbing the pyramid level by level.
       immediateRender: true,
+      // Ask for several tiles per frame (OpenSeadragon's default is one after a short burst): a fresh
+      // view of 20-30 tiles otherwise waits a frame per tile; the host answers a tile in a few ms.
+      maxTilesPerFrame: 8,
       maxZoomPixelRatio: 2,
       visibilityRatio: 0.5,
       crossOriginPolicy: false,
