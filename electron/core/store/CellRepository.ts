@@ -326,6 +326,13 @@ export class CellRepository {
   countForRun(runId: number): number {
     return readQuery('count cells', () => prepared(this.ctx, 'SELECT count(*) FROM cells WHERE run_id = ?').pluck().get(runId) as number);
   }
+
+  /** Number of a run's cells with a current review decision (what CellSummary.reviewed says, counted in SQL). */
+  reviewedCountForRun(runId: number): number {
+    return readQuery('count reviewed cells', () =>
+      prepared(this.ctx, 'SELECT count(*) FROM cell_labels WHERE run_id = ? AND decision_id IS NOT NULL').pluck().get(runId) as number,
+    );
+  }
 }
 
 function checkAgainstRun(c: NewCell, i: number, classCodes: readonly string[]): void {

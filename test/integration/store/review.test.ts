@@ -110,3 +110,25 @@ test('bad review requests are refused with coded errors and record nothing', (t)
   assert.equal(label(store, 1), 'M1');
   assert.equal(store.audit.list().length, before);
 });
+
+test('reviewedCountForRun counts what the cell summaries call reviewed, through decisions, undo and redo', (t) => {
+  const { store, runId } = withCells(t);
+  const fromRows = (): number => store.cells.byUncertainty(runId, { limit: 100 }).filter((c) => c.reviewed).length;
+  const check = (expected: number): void => {
+    assert.equal(store.cells.reviewedCountForRun(runId), expected);
+    assert.equal(fromRows(), expected);
+  };
+  check(0);
+  store.review.decide({ cellIds: [1, 2, 3], action: 'reclassify', labelCode: 'L2', reviewer: 'dr.a' });
+  check(3);
+  store.review.decide({ cellIds: [4], action: 'confirm', reviewer: 'dr.a' });
+  store.review.decide({ cellIds: [5], action: 'defer', reviewer: 'dr.b' });
+  check(5);
+  store.review.undo('dr.a'); // the confirm of cell 4
+  assert.equal(store.cells.reviewedCountForRun(runId), fromRows());
+  store.review.undo('dr.a'); // the reclassification of 1-3
+  assert.equal(store.cells.reviewedCountForRun(runId), fromRows());
+  store.review.redo('dr.a');
+  assert.equal(store.cells.reviewedCountForRun(runId), fromRows());
+  assert.ok(fromRows() >= 4);
+});
