@@ -68,7 +68,7 @@ export const DEFAULT_DETECTION_PARAMS: DetectionParams = Object.freeze({
   minNucleusAreaUm2: 14,
   maxNucleusAreaUm2: 1200,
   splitMinRadiusUm: 2.8,
-  splitMinDistanceUm: 4.5,
+  splitMinDistanceUm: 5.5, // 4.5 split large monocyte and eosinophil nuclei in two (TXL-PBC false positives); RESULTS.md
   splitPeakFraction: 0.55,
   maxElongation: 4,
   splitSaddleFraction: 0.6,
