@@ -237,13 +237,13 @@ for (const e of engine) {
 // CPU time per cell on ONE thread: what each runtime costs, independent of how busy the machine is
 // (wall-clock figures above swing with other jobs' load; CPU time barely does).
 const TORCH_CPU = `
-import json, sys, time
+import json, os, sys, time
 sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2])
 import torch
 torch.set_num_threads(1)
 from common import build_model, load_member, member_paths
-from classify_torch import fuse_bn
-paths = member_paths(sys.argv[3])
+from classify_torch import DEFAULT_WEIGHTS, fuse_bn
+paths = member_paths(DEFAULT_WEIGHTS) if os.path.isdir(DEFAULT_WEIGHTS) else []
 make = (lambda: load_member(paths[0])[0]) if paths else (lambda: build_model().eval())
 out = []
 for name, model in (("eager", make()), ("fusedBatchNorm", fuse_bn(make()))):
@@ -281,7 +281,7 @@ async function engineCpuMsPerCell(): Promise<{ batch: number; cpuMsPerCell: numb
 if (!tiny && !args['no-torch']) {
   const ortCpu = await engineCpuMsPerCell();
   const torchCpu = JSON.parse(
-    execFileSync('/usr/bin/python3', ['-c', TORCH_CPU, join(root, 'models', 'training'), join(root, 'test', 'bench'), join(root, 'models', 'training', 'runs', 'cpu-xs3')], { encoding: 'utf8' }).trim(),
+    execFileSync('/usr/bin/python3', ['-c', TORCH_CPU, join(root, 'models', 'training'), join(root, 'test', 'bench')], { encoding: 'utf8' }).trim(),
   ) as { variant: string; batch: number; cpuMsPerCell: number }[];
   console.log(`\n## CPU time per cell and member, 1 thread (ms; lower is better; load-independent)`);
   const CW = [6, 10, 12, 8, 14, 8];

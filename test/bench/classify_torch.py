@@ -19,6 +19,8 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "models", "training"))
+# The run whose members are shipped (models/training/runs is not in git: random weights without it).
+DEFAULT_WEIGHTS = os.path.join(ROOT, "models", "training", "runs", "cpu-xs3")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -74,7 +76,7 @@ def main():
     ap.add_argument("--members", type=int, default=5)
     ap.add_argument("--batches", default="1,16,64")
     ap.add_argument("--seconds", type=float, default=3.0)
-    ap.add_argument("--weights", default=os.path.join(ROOT, "models", "training", "runs", "cpu-xs2"))
+    ap.add_argument("--weights", default=DEFAULT_WEIGHTS)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     models, source = load_members(a.members, a.weights)

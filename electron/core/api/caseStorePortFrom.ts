@@ -66,18 +66,14 @@ export function caseStorePortFrom(store: CaseStore): CaseStorePort {
   // 5,000 cells, which held the host's event loop while a fresh view's tiles waited).
   const runSummary = (runId: number): RunRecord => {
     const r = store.runs.get(runId);
-    const cellCount = store.cells.countForRun(runId);
-    const cached = runCells.get(runId);
-    const reviewedCount =
-      cached && cached.count === cellCount ? cached.list.filter((c) => c.reviewed).length : store.cells.reviewedCountForRun(runId);
     return {
       runId: String(r.id),
       storedSlideId: String(r.slideId),
       state: r.status,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
-      cellCount,
-      reviewedCount,
+      cellCount: store.cells.countForRun(runId),
+      reviewedCount: store.cells.reviewedCountForRun(runId),
       error: r.error ? { code: asErrorCode(r.error.code), message: r.error.message } : null,
     };
   };

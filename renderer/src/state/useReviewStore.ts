@@ -118,12 +118,11 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     if (!pendingTimer) pendingTimer = setTimeout(() => set({ pending: queued }), PENDING_SHOWN_AFTER_MS);
     writes = writes.then(async () => {
       const r = await call();
-      queued--;
-      if (queued === 0 && pendingTimer) {
+      if (--queued === 0) {
         clearTimeout(pendingTimer);
         pendingTimer = undefined;
+        if (get().pending !== 0) set({ pending: 0 });
       }
-      if (get().pending !== 0 && queued === 0) set({ pending: 0 });
       if (!r.ok) return useAppStore.getState().showError(r.error);
       apply(r.value, nextFocus);
     });
