@@ -16,6 +16,7 @@ import type { OpenSlideHandle } from './types.js';
 
 export type { AssociatedImageInfo, Dimensions, LevelInfo, OpenSlideHandle, RegionRead, RgbaImage } from './types.js';
 export { MAX_REGION_BYTES } from './regionSchema.js';
+export { decodeJpegTiles, type JpegCanvas, type JpegPiece, type JpegSource } from './decodeJpegTiles.js';
 
 /**
  * Opens a whole-slide image off the JS thread. Throws SLIDE_NOT_FOUND (no such file),

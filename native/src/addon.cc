@@ -43,6 +43,15 @@ SlideRef AcquireSlide(const Napi::CallbackInfo& info) {
   return slide;
 }
 
+// Arguments first..first+2: a background colour's r, g, b in 0..255.
+void BackgroundArgs(const Napi::CallbackInfo& info, size_t first, uint8_t out[3]) {
+  for (size_t i = 0; i < 3; i++) {
+    const int64_t c = IntegerArg(info, first + i, "background");
+    if (c < 0 || c > 255) throw CodedError(info.Env(), "VALIDATION_FAILED", "Background colour component " + std::to_string(c) + " is not in 0..255");
+    out[i] = static_cast<uint8_t>(c);
+  }
+}
+
 // Arguments 1..5 of the region reads (x, y, level, width, height), checked: level in int32,
 // size positive and within kMaxReadPixels and `maxSide` per side. `what` starts the size error.
 struct RegionArgs {
@@ -85,13 +94,81 @@ Napi::Value ReadRegionJpeg(const Napi::CallbackInfo& info) {
   const int64_t quality = IntegerArg(info, 6, "quality");
   if (quality < 1 || quality > 100) throw CodedError(env, "VALIDATION_FAILED", "JPEG quality " + std::to_string(quality) + " is not in 1..100");
   uint8_t background[3];
-  for (int i = 0; i < 3; i++) {
-    const int64_t c = IntegerArg(info, static_cast<size_t>(7 + i), "background");
-    if (c < 0 || c > 255) throw CodedError(env, "VALIDATION_FAILED", "Background colour component " + std::to_string(c) + " is not in 0..255");
-    background[i] = static_cast<uint8_t>(c);
-  }
+  BackgroundArgs(info, 7, background);
   SlideRef slide = AcquireSlide(info);
   auto* worker = new RegionJpegWorker(env, slide, r.x, r.y, r.level, r.w, r.h, static_cast<int>(quality), background);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+int64_t IntegerField(Napi::Env env, const Napi::Object& o, const char* key) {
+  const Napi::Value v = o.Get(key);
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  // File offsets reach beyond 2^32 in BigTIFF: up to 2^53, where doubles stop being exact integers.
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
+    throw CodedError(env, "VALIDATION_FAILED", std::string("Expected a non-negative integer for piece.") + key);
+  }
+  return static_cast<int64_t>(d);
+}
+
+// decodeJpegTiles(source, pieces, width, height, quality, r, g, b): Promise<Buffer>. Each piece
+// { data?: Buffer, offset?, length?, sx, sy, w, h, dx, dy } puts the rectangle (sx, sy, w, h) of its
+// JPEG at (dx, dy) of a width x height canvas; without `data` the JPEG is `length` bytes at `offset`
+// of source.path. source: null or { path?, tables?: Buffer, colour: 0 markers | 1 RGB | 2 YCbCr }.
+// Quality 0 resolves straight RGBA; 1..100 a JPEG over the background.
+Napi::Value DecodeJpegTiles(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  JpegTilesWorker::Source source{"", {}, JpegColour::kMarkers};
+  if (info[0].IsObject()) {
+    const Napi::Object o = info[0].As<Napi::Object>();
+    if (o.Get("path").IsString()) source.path = o.Get("path").As<Napi::String>().Utf8Value();
+    if (o.Get("tables").IsBuffer()) {
+      const auto t = o.Get("tables").As<Napi::Buffer<uint8_t>>();
+      source.tables.assign(t.Data(), t.Data() + t.Length());
+    }
+    const Napi::Value c = o.Get("colour");
+    const double colour = c.IsNumber() ? c.As<Napi::Number>().DoubleValue() : 0;
+    if (colour != 0 && colour != 1 && colour != 2) throw CodedError(env, "VALIDATION_FAILED", "Expected colour 0, 1 or 2");
+    source.colour = static_cast<JpegColour>(static_cast<int>(colour));
+  } else if (!info[0].IsNull() && !info[0].IsUndefined()) {
+    throw CodedError(env, "VALIDATION_FAILED", "Expected null or { path, tables, colour } for the source");
+  }
+  if (!info[1].IsArray()) throw CodedError(env, "VALIDATION_FAILED", "Expected an array of pieces");
+  const int64_t width = IntegerArg(info, 2, "width"), height = IntegerArg(info, 3, "height");
+  if (width < 1 || height < 1 || width > 65535 || height > 65535 || width > kMaxReadPixels / height) {
+    throw CodedError(env, "VALIDATION_FAILED", "Canvas of " + std::to_string(width) + "x" + std::to_string(height) + " pixels is out of bounds");
+  }
+  const int64_t quality = IntegerArg(info, 4, "quality");
+  if (quality < 0 || quality > 100) throw CodedError(env, "VALIDATION_FAILED", "JPEG quality " + std::to_string(quality) + " is not in 0..100");
+  uint8_t background[3];
+  BackgroundArgs(info, 5, background);
+  const Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<JpegTilesWorker::Piece> pieces;
+  pieces.reserve(list.Length());
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    const Napi::Value item = list.Get(i);
+    if (!item.IsObject()) throw CodedError(env, "VALIDATION_FAILED", "Expected an object for piece " + std::to_string(i));
+    const Napi::Object o = item.As<Napi::Object>();
+    JpegTilesWorker::Piece p{{}, 0, 0, IntegerField(env, o, "sx"), IntegerField(env, o, "sy"), IntegerField(env, o, "w"), IntegerField(env, o, "h"),
+                             IntegerField(env, o, "dx"), IntegerField(env, o, "dy")};
+    if (o.Get("data").IsBuffer()) {
+      const auto data = o.Get("data").As<Napi::Buffer<uint8_t>>();
+      p.jpeg.assign(data.Data(), data.Data() + data.Length());
+    } else {
+      p.offset = IntegerField(env, o, "offset");
+      p.length = IntegerField(env, o, "length");
+      if (source.path.empty() || p.length < 4 || p.length > (int64_t{1} << 28)) {
+        throw CodedError(env, "VALIDATION_FAILED", "Piece " + std::to_string(i) + " needs data, or a source path and a length of 4 bytes to 256 MiB");
+      }
+    }
+    // The decoder writes w x h pixels at (dx, dy): they must lie on the canvas.
+    if (p.w < 1 || p.h < 1 || p.dx + p.w > width || p.dy + p.h > height) {
+      throw CodedError(env, "VALIDATION_FAILED", "Piece " + std::to_string(i) + " does not fit the canvas");
+    }
+    pieces.push_back(std::move(p));
+  }
+  auto* worker = new JpegTilesWorker(env, std::move(source), std::move(pieces), width, height, static_cast<int>(quality), background);
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
@@ -156,6 +233,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("open", Napi::Function::New(env, Open, "open"));
   exports.Set("readRegion", Napi::Function::New(env, ReadRegion, "readRegion"));
   exports.Set("readRegionJpeg", Napi::Function::New(env, ReadRegionJpeg, "readRegionJpeg"));
+  exports.Set("decodeJpegTiles", Napi::Function::New(env, DecodeJpegTiles, "decodeJpegTiles"));
   exports.Set("readAssociatedImage", Napi::Function::New(env, ReadAssociatedImage, "readAssociatedImage"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("isClosed", Napi::Function::New(env, IsClosed, "isClosed"));

@@ -1,5 +1,9 @@
 #include "workers.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <new>
 
@@ -225,6 +229,67 @@ Napi::Value AssociatedWorker::Result(Napi::Env env) {
   out.Set("height", Napi::Number::New(env, static_cast<double>(height_)));
   out.Set("data", CopyPixels(env));
   return out;
+}
+
+bool JpegTilesWorker::ReadPieces() {
+  int fd = -1;
+  bool ok = true;
+  for (Piece& p : pieces_) {
+    if (!p.jpeg.empty()) continue;
+    if (fd < 0 && (fd = open(source_.path.c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+      Fail("SLIDE_READ_FAILED", "Cannot open " + source_.path + ": " + std::strerror(errno));
+      return false;
+    }
+    p.jpeg.resize(static_cast<size_t>(p.length));
+    size_t done = 0;
+    while (done < p.jpeg.size()) {
+      const ssize_t n = pread(fd, p.jpeg.data() + done, p.jpeg.size() - done, static_cast<off_t>(p.offset + static_cast<int64_t>(done)));
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    if (done != p.jpeg.size()) {
+      Fail("SLIDE_READ_FAILED", "Short read of a stored tile at byte " + std::to_string(p.offset) + " of " + source_.path);
+      ok = false;
+      break;
+    }
+  }
+  if (fd >= 0) close(fd);
+  return ok;
+}
+
+void JpegTilesWorker::Execute() {
+  if (!ReadPieces()) return;
+  try {
+    canvas_.assign(static_cast<size_t>(width_ * height_), 0);  // transparent where no piece lands
+  } catch (const std::bad_alloc&) {
+    Fail("SLIDE_READ_FAILED", "Out of memory allocating " + std::to_string(width_) + "x" + std::to_string(height_) + " pixels");
+    return;
+  }
+  for (const Piece& p : pieces_) {
+    const std::string err =
+        DecodeJpegInto(source_.tables, p.jpeg.data(), p.jpeg.size(), source_.colour, p.sx, p.sy, p.w, p.h, canvas_.data() + p.dy * width_ + p.dx, width_);
+    if (!err.empty()) {
+      Fail("SLIDE_READ_FAILED", err);
+      return;
+    }
+  }
+  std::vector<Piece>().swap(pieces_);
+  if (quality_ > 0) {
+    const std::string err = EncodeArgbAsJpeg(canvas_.data(), width_, height_, quality_, background_, &jpeg_);
+    std::vector<uint32_t>().swap(canvas_);
+    if (!err.empty()) Fail("SLIDE_READ_FAILED", err);
+  } else {
+    ArgbToRgbaInPlace(canvas_.data(), canvas_.size());
+  }
+}
+
+Napi::Value JpegTilesWorker::Result(Napi::Env env) {
+  // Copied into V8 memory (Electron's memory cage forbids external buffers).
+  Napi::Buffer<uint8_t> buf = quality_ > 0 ? Napi::Buffer<uint8_t>::Copy(env, jpeg_.data(), jpeg_.size())
+                                           : Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(canvas_.data()), canvas_.size() * 4);
+  std::vector<uint8_t>().swap(jpeg_);
+  std::vector<uint32_t>().swap(canvas_);
+  return buf;
 }
 
 }  // namespace marrowscope

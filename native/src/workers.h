@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "SlideState.h"
+#include "jpeg.h"
 
 namespace marrowscope {
 
@@ -150,6 +151,43 @@ class AssociatedWorker : public SlideReadWorker {
  private:
   std::string name_;
   int64_t width_ = 0, height_ = 0;
+};
+
+// Decodes rectangles of JPEG tiles onto one canvas (no OpenSlide involved): resolves the canvas as
+// straight RGBA, or as a JPEG when `quality` is 1..100 (uncovered pixels over `background`). A piece
+// holds its JPEG, or (when `jpeg` is empty) names `length` bytes at `offset` of the file at `path`:
+// a stored TIFF tile, read here on the worker thread and decoded after `tables`.
+class JpegTilesWorker : public PromiseWorker {
+ public:
+  struct Piece {
+    std::vector<uint8_t> jpeg;
+    int64_t offset, length;
+    int64_t sx, sy, w, h, dx, dy;
+  };
+  struct Source {
+    std::string path;
+    std::vector<uint8_t> tables;
+    JpegColour colour;
+  };
+  JpegTilesWorker(Napi::Env env, Source source, std::vector<Piece> pieces, int64_t width, int64_t height, int quality,
+                  const uint8_t background[3])
+      : PromiseWorker(env), source_(std::move(source)), pieces_(std::move(pieces)), width_(width), height_(height), quality_(quality),
+        background_{background[0], background[1], background[2]} {}
+  void Execute() override;
+
+ protected:
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  // Reads the file ranges of the pieces that name one; false (after Fail) when the file cannot give them.
+  bool ReadPieces();
+  Source source_;
+  std::vector<Piece> pieces_;
+  int64_t width_, height_;
+  int quality_;
+  uint8_t background_[3];
+  std::vector<uint32_t> canvas_;
+  std::vector<uint8_t> jpeg_;
 };
 
 // The most pixels one read may allocate (1 GiB of RGBA); the TS facade enforces a smaller limit.

@@ -5,13 +5,17 @@
  *
  *   npx tsc -p tsconfig.json && nice node dist/test/bench/tiles.js [--rounds 3] [--tiles 600] [--rss-tiles 10000]
  *
- * Method: each round draws random tiles without replacement (seeded) at the full-resolution Deep Zoom
- * level and at mid zoom (1/4 scale); every contender gets the same tiles with a cold tile cache and a
- * freshly opened slide (OpenSlide's own cache cold too). The slide file is read once beforehand so the
- * page cache is equally warm for everyone. Ours runs in one process with 1 and with 4 tiles in
- * flight (stored-JPEG passthrough on, the default), and with it off (every tile decoded, resampled
- * where needed and re-encoded at q80, like the anchor); the anchor runs as 1 process and as
- * 2 processes (half the tiles each, started together). Tiles/s are wall-clock; CPU ms per tile
+ * Method: two slides of the same pixels, one with 256-px stored JPEG tiles (Deep Zoom tiles coincide
+ * with stored ones) and one with 240-px tiles (as Aperio scanners write: no tile coincides, each
+ * straddles up to four). Each round draws random tiles without replacement (seeded) at the
+ * full-resolution Deep Zoom level and at mid zoom (1/4 scale); every contender gets the same tiles
+ * with a cold tile cache and a freshly opened slide (OpenSlide's own cache cold too). The slide file
+ * is read once beforehand so the page cache is equally warm for everyone. Ours runs in one process
+ * with 1 and with 4 tiles in flight (the defaults: stored-JPEG passthrough, then tiles cut from the
+ * stored tiles with libjpeg-turbo), and with passthrough off (every tile decoded, resampled where
+ * needed and re-encoded at q80, like the anchor) three ways: cut from the stored tiles, read by
+ * OpenSlide and encoded natively, read by OpenSlide and encoded by sharp. The anchor runs as 1
+ * process and as 2 processes (half the tiles each, started together). Tiles/s are wall-clock; CPU ms per tile
  * (process CPU time over all threads) is the robust figure on a shared machine.
  * Then: cached-tile latency (same tiles again), and RSS while reading 10,000 tiles through a 32 MiB cache.
  */
@@ -23,7 +27,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { projectRoot, sharedDataDir } from '../../electron/core/paths.js';
 import { SlideRegistry } from '../../electron/core/slide/SlideRegistry.js';
-import { TileService } from '../../electron/core/slide/TileService.js';
+import { TileService, type TileServiceOptions } from '../../electron/core/slide/TileService.js';
 import { buildLargeTiff, makePattern, realFieldImage, writePng } from '../helpers/syntheticSlide.js';
 
 const { values: args } = parseArgs({
@@ -56,15 +60,15 @@ interface Run {
   readonly bytes: number;
 }
 
-/** Builds (once) the synthetic 20,480² slide: a real smear field replicated 40 × 40, JPEG q90 tiles. */
-async function benchSlide(): Promise<string> {
+/** Builds (once) a synthetic 20,480² slide: a real smear field replicated 40 × 40, JPEG q90 tiles of `tileSize` px. */
+async function benchSlide(tileSize: number): Promise<string> {
   mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, 'bench-20480.tif');
+  const path = join(outDir, tileSize === 256 ? 'bench-20480.tif' : `bench-20480-t${tileSize}.tif`);
   if (existsSync(path)) return path;
   let src = realFieldImage(sharedDataDir());
   if (!src) src = await writePng(makePattern(512, 512, 3), join(outDir, 'pattern-512.png'));
   console.error(`building ${path} from ${src} ...`);
-  await buildLargeTiff(src, path, 40, 40, { compression: 'jpeg', quality: 90 });
+  await buildLargeTiff(src, path, 40, 40, { compression: 'jpeg', quality: 90, tileSize });
   return path;
 }
 
@@ -99,7 +103,9 @@ function percentile(values: readonly number[], p: number): number {
 const median = (values: readonly number[]) => percentile(values, 50);
 
 /** Our TileService, fresh registry (cold OpenSlide cache) and cold tile cache, `inFlight` requests at a time. */
-async function runOurs(slide: string, dzLevel: number, tiles: readonly Tile[], inFlight: number, jpegPassthrough: boolean, nativeJpeg = true): Promise<Run & { cachedMs: number[] }> {
+type Paths = Pick<TileServiceOptions, 'jpegPassthrough' | 'directDecode' | 'nativeJpeg'>;
+
+async function runOurs(slide: string, dzLevel: number, tiles: readonly Tile[], inFlight: number, paths: Paths): Promise<Run & { cachedMs: number[] }> {
   const registry = new SlideRegistry();
   const service = new TileService(registry, {
     tileSize: TILE_SIZE,
@@ -107,8 +113,7 @@ async function runOurs(slide: string, dzLevel: number, tiles: readonly Tile[], i
     quality: QUALITY,
     cacheBytes: 512 * 1024 * 1024,
     maxInFlight: Math.max(2, inFlight),
-    jpegPassthrough,
-    nativeJpeg,
+    ...paths,
   });
   try {
     await registry.info(slide); // opening is not timed (the anchor opens before "ready" too)
@@ -193,8 +198,8 @@ async function runAnchor(slide: string, dzLevel: number, tiles: readonly Tile[],
 /** RSS while reading `count` tiles (levels top and top−1) through a cache of RSS_CACHE_BYTES. */
 async function rssRun(slide: string, top: number, count: number): Promise<{ baseline: number; peak: number; cacheBytes: number; seconds: number }> {
   const registry = new SlideRegistry();
-  // Passthrough off: every tile goes through OpenSlide, sharp and libvips, the path with the most memory churn.
-  const service = new TileService(registry, { tileSize: TILE_SIZE, overlap: OVERLAP, cacheBytes: RSS_CACHE_BYTES, jpegPassthrough: false });
+  // Passthrough and direct decoding off: every tile goes through OpenSlide and, for level top − 1, sharp and libvips, the path with the most memory churn.
+  const service = new TileService(registry, { tileSize: TILE_SIZE, overlap: OVERLAP, cacheBytes: RSS_CACHE_BYTES, jpegPassthrough: false, directDecode: false });
   try {
     const grid = await service.grid(slide);
     const pool: [number, number, number][] = [];
@@ -238,24 +243,29 @@ const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const MiB = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
-  const slide = await benchSlide();
-  await warmPageCache(slide);
+  const slides = { aligned: await benchSlide(256), t240: await benchSlide(240) };
   const registry = new SlideRegistry();
-  const grid = await new TileService(registry, { tileSize: TILE_SIZE, overlap: OVERLAP }).grid(slide);
-  const info = await registry.info(slide);
+  const grid = await new TileService(registry, { tileSize: TILE_SIZE, overlap: OVERLAP }).grid(slides.aligned);
+  const info = await registry.info(slides.aligned);
   registry.closeAll();
   const top = grid.levels.length - 1;
   const scenarios = [
-    { name: `full resolution (dz ${top})`, dzLevel: top },
-    { name: `mid zoom 1/4 (dz ${top - 2})`, dzLevel: top - 2 },
+    { name: `256-px stored tiles, full resolution (dz ${top})`, slide: slides.aligned, dzLevel: top },
+    { name: `256-px stored tiles, mid zoom 1/4 (dz ${top - 2})`, slide: slides.aligned, dzLevel: top - 2 },
+    { name: `240-px stored tiles, full resolution (dz ${top})`, slide: slides.t240, dzLevel: top },
+    { name: `240-px stored tiles, mid zoom 1/4 (dz ${top - 2})`, slide: slides.t240, dzLevel: top - 2 },
   ];
-  const decodeEncode = `ours, ${IN_FLIGHT} in flight, decode+encode only (native JPEG)`;
-  const decodeEncodeSharp = `ours, ${IN_FLIGHT} in flight, decode+encode only (sharp)`;
-  const contenders = ['anchor, 1 process', 'anchor, 2 processes', 'ours, 1 in flight', `ours, ${IN_FLIGHT} in flight`, decodeEncode, decodeEncodeSharp] as const;
-  type Name = (typeof contenders)[number];
+  const ours: Record<string, { inFlight: number; paths: Paths }> = {
+    'ours, 1 in flight': { inFlight: 1, paths: {} },
+    [`ours, ${IN_FLIGHT} in flight`]: { inFlight: IN_FLIGHT, paths: {} },
+    'decode+encode: cut from stored tiles': { inFlight: IN_FLIGHT, paths: { jpegPassthrough: false } },
+    'decode+encode: OpenSlide read, native JPEG': { inFlight: IN_FLIGHT, paths: { jpegPassthrough: false, directDecode: false } },
+    'decode+encode: OpenSlide read, sharp': { inFlight: IN_FLIGHT, paths: { jpegPassthrough: false, directDecode: false, nativeJpeg: false } },
+  };
+  const contenders = ['anchor, 1 process', 'anchor, 2 processes', ...Object.keys(ours)];
   const results = new Map<string, { tps: number[]; cpu: number[]; lat: number[] }>();
   const cached: number[] = [];
-  const add = (scenario: string, who: Name, run: Run) => {
+  const add = (scenario: string, who: string, run: Run) => {
     const key = `${scenario}|${who}`;
     const r = results.get(key) ?? { tps: [], cpu: [], lat: [] };
     r.tps.push(run.tilesPerSecond);
@@ -265,25 +275,26 @@ async function main(): Promise<void> {
   };
   for (let round = 0; round < ROUNDS; round++) {
     for (const s of scenarios) {
+      await warmPageCache(s.slide);
       const l = grid.levels[s.dzLevel]!;
       const tiles = sampleTiles(l.cols, l.rows, TILES, 1000 * round + s.dzLevel);
       // Alternate the order each round so neither side always runs first on a shared machine.
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const who of order) {
         let run: Run;
-        if (who === 'anchor, 1 process') run = await runAnchor(slide, s.dzLevel, tiles, 1);
-        else if (who === 'anchor, 2 processes') run = await runAnchor(slide, s.dzLevel, tiles, 2);
+        if (who === 'anchor, 1 process') run = await runAnchor(s.slide, s.dzLevel, tiles, 1);
+        else if (who === 'anchor, 2 processes') run = await runAnchor(s.slide, s.dzLevel, tiles, 2);
         else {
-          const ours = await runOurs(slide, s.dzLevel, tiles, who === 'ours, 1 in flight' ? 1 : IN_FLIGHT, who !== decodeEncode && who !== decodeEncodeSharp, who !== decodeEncodeSharp);
-          if (who === decodeEncode) cached.push(...ours.cachedMs);
-          run = ours;
+          const o = await runOurs(s.slide, s.dzLevel, tiles, ours[who]!.inFlight, ours[who]!.paths);
+          if (who === 'decode+encode: cut from stored tiles') cached.push(...o.cachedMs);
+          run = o;
         }
         add(s.name, who, run);
         console.error(`round ${round + 1}/${ROUNDS} ${s.name} ${who}: ${fmt(run.tilesPerSecond)} tiles/s, ${fmt(run.cpuMsPerTile, 2)} CPU ms/tile`);
       }
     }
   }
-  const rss = await rssRun(slide, top, RSS_TILES);
+  const rss = await rssRun(slides.aligned, top, RSS_TILES);
 
   const rows: string[] = [];
   rows.push(`| scenario | contender | tiles/s (median of ${ROUNDS}) | × anchor 1 proc | × anchor 2 procs | CPU ms/tile | p50 ms/tile | p95 ms/tile |`);
@@ -305,7 +316,7 @@ async function main(): Promise<void> {
   const growth = rss.peak - rss.baseline;
   const lines = [
     `Tile benchmark ${new Date().toISOString()} on ${cpus().length} cores (load average ${loadavg().map((v) => v.toFixed(1)).join(' ')})`,
-    `Slide: ${slide} (${info.vendor}, ${info.width}×${info.height}, ${info.levels.length} levels, JPEG q90 source tiles); Deep Zoom ${TILE_SIZE}-px tiles, overlap ${OVERLAP}, JPEG q${QUALITY}; ${TILES} random tiles per level per round, ${ROUNDS} rounds`,
+    `Slides: ${slides.aligned} and ${slides.t240} (${info.vendor}, ${info.width}×${info.height}, ${info.levels.length} levels, JPEG q90 source tiles); Deep Zoom ${TILE_SIZE}-px tiles, overlap ${OVERLAP}, JPEG q${QUALITY}; ${TILES} random tiles per level per round, ${ROUNDS} rounds`,
     '',
     ...rows,
     '',

@@ -8,9 +8,15 @@
  * by default. Encoded tiles live in a byte-budgeted TileCache keyed by the slide's quick hash, so
  * a renamed file keeps its tiles and two paths to one file share them.
  *
- * Throughput: OpenSlide reads run on libuv worker threads and sharp encodes on the same pool,
- * so several tiles in flight keep every core busy; `maxInFlight` caps the work started at once so
- * that stale requests (aborted by the viewer after a pan) are dropped while still queued.
+ * Where the pixels come from, fastest first (TIFF-based slides, generic-tiff and aperio, with JPEG
+ * tiles): a tile that coincides with one stored tile is served as stored; any other tile of such a
+ * level is cut from the stored tiles it overlaps with libjpeg-turbo (file read, decode of only the
+ * needed rectangles and JPEG encode in one native job; no OpenSlide, no cairo); everything else is
+ * read by OpenSlide. Both stored-tile paths are checked once per level against OpenSlide's pixels.
+ *
+ * Throughput: native reads and decodes run on libuv worker threads and sharp encodes on the same
+ * pool, so several tiles in flight keep every core busy; `maxInFlight` caps the work started at once
+ * so that stale requests (aborted by the viewer after a pan) are dropped while still queued.
  */
 import { availableParallelism } from 'node:os';
 import {
@@ -28,8 +34,8 @@ import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { encodeRgba, type EncodedImage } from './encodeImage.js';
 import type { SlideLease, SlideRegistry } from './SlideRegistry.js';
 import { TileCache } from './TileCache.js';
-import { readStoredJpegLevels, readStoredJpegTile, type StoredJpegLevel } from './storedJpegTiles.js';
-import sharp from 'sharp';
+import { readStoredJpegLevels, readStoredJpegTiles, type StoredJpegLevel } from './storedJpegTiles.js';
+import { decodeJpegTiles, type JpegPiece } from '../../../native/lib/index.js';
 
 /** Tile service settings. */
 export interface TileServiceOptions {
@@ -55,10 +61,16 @@ export interface TileServiceOptions {
    * true): no RGBA copy into JS and no libvips pipeline per tile. False uses sharp for every tile.
    */
   readonly nativeJpeg?: boolean;
+  /**
+   * Cut tiles from a TIFF level's stored JPEG tiles with libjpeg-turbo, decoding only the rectangles
+   * the tile needs, instead of OpenSlide's read_region (default true). Only where the tile starts
+   * on a whole pixel of the level, and once the level's first decoded tile matched OpenSlide's.
+   */
+  readonly directDecode?: boolean;
 }
 
 /** Vendors whose OpenSlide levels are plain TIFF directories (so a stored tile is exactly a level tile). */
-const PASSTHROUGH_VENDORS = new Set(['generic-tiff', 'aperio']);
+const STORED_TILE_VENDORS = new Set(['generic-tiff', 'aperio']);
 
 /** Per-call options. */
 export interface TileCallOptions {
@@ -76,6 +88,7 @@ export class TileService {
   readonly cache: TileCache<EncodedImage>;
   readonly jpegPassthrough: boolean;
   readonly nativeJpeg: boolean;
+  readonly directDecode: boolean;
   readonly #registry: SlideRegistry;
   readonly #limit: ConcurrencyLimit;
   readonly #grids = new Map<string, DeepZoomGrid>();
@@ -84,6 +97,7 @@ export class TileService {
   /** Per slide and level: whether a stored tile decoded to OpenSlide's pixels. */
   readonly #storedVerified = new Map<string, Promise<boolean>>();
   #passthroughTiles = 0;
+  #directTiles = 0;
 
   constructor(registry: SlideRegistry, options: TileServiceOptions = {}) {
     this.#registry = registry;
@@ -98,11 +112,17 @@ export class TileService {
     this.#limit = new ConcurrencyLimit(options.maxInFlight ?? Math.max(2, 2 * availableParallelism()));
     this.jpegPassthrough = options.jpegPassthrough ?? true;
     this.nativeJpeg = options.nativeJpeg ?? true;
+    this.directDecode = options.directDecode ?? true;
   }
 
   /** How many tiles were served as stored JPEG bytes (diagnostics, tests). */
   get passthroughTiles(): number {
     return this.#passthroughTiles;
+  }
+
+  /** How many tiles were cut from stored JPEG tiles without OpenSlide (diagnostics, tests). */
+  get directTiles(): number {
+    return this.#directTiles;
   }
 
   /** The Deep Zoom grid of the slide at `path`. */
@@ -137,6 +157,10 @@ export class TileService {
               if (stored) return stored;
             }
             const region = { x: src.x, y: src.y, level: src.level, width: src.width, height: src.height };
+            if (this.directDecode) {
+              const cut = await this.#cutFromStoredTiles(path, info, region, { format, quality, width: src.outWidth, height: src.outHeight });
+              if (cut) return cut;
+            }
             if (format === 'jpeg' && this.nativeJpeg && src.outWidth === src.width && src.outHeight === src.height) {
               const jpeg = await this.#read(path, (s) => s.readRegionJpeg(region, { quality, background: info.backgroundColor }));
               if (jpeg) return jpegImage(jpeg, src.width, src.height);
@@ -219,51 +243,118 @@ export class TileService {
 
   /** The stored JPEG of tile (col, row) at OpenSlide `level` when it can stand in for the tile, else undefined. */
   async #storedTile(path: string, info: SlideInfo, level: number, col: number, row: number): Promise<EncodedImage | undefined> {
-    if (!PASSTHROUGH_VENDORS.has(info.vendor)) return undefined;
-    let levels = this.#storedLevels.get(info.quickHash);
-    if (!levels) {
-      levels = readStoredJpegLevels(path).then(
-        (dirs) =>
-          info.levels.map((l) =>
-            dirs?.find((d) => d && d.width === l.width && d.height === l.height && d.tileWidth === this.tileSize && d.tileHeight === this.tileSize),
-          ),
-        () => [],
-      );
-      this.#storedLevels.set(info.quickHash, levels);
-    }
-    const stored = (await levels)[level];
-    if (!stored) return undefined;
-    const jpeg = await readStoredJpegTile(path, stored, col, row);
-    if (!jpeg) return undefined;
-    const key = `${info.quickHash}/${level}`;
-    let verified = this.#storedVerified.get(key);
-    if (!verified) {
-      verified = this.#decodesLikeOpenSlide(path, jpeg, level, col, row);
-      this.#storedVerified.set(key, verified);
-    }
-    if (!(await verified)) return undefined;
+    const stored = await this.#storedLevel(path, info, level);
+    if (!stored || stored.tileWidth !== this.tileSize || stored.tileHeight !== this.tileSize) return undefined;
+    const [jpeg] = await readStoredJpegTiles(path, stored, [[col, row]]);
+    // Verified as browsers will decode it: the standalone stream, colour from its markers.
+    const decode = (w: number, h: number) => decodeJpegTiles([{ data: jpeg!, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h });
+    if (!jpeg || !(await this.#verified(path, info, 'stored', { level, stored, col, row, decode }))) return undefined;
     this.#passthroughTiles++;
     return jpegImage(jpeg, this.tileSize, this.tileSize);
   }
 
-  /** Decodes one stored tile and compares it with OpenSlide's read of the same pixels (IDCT rounding may differ by a level or two). */
-  async #decodesLikeOpenSlide(path: string, jpeg: Buffer, level: number, col: number, row: number): Promise<boolean> {
+  /**
+   * The tile cut from the stored JPEG tiles that `region` overlaps (each decoded only where needed),
+   * then resized and encoded, or undefined where OpenSlide must read it: not a stored JPEG level, a
+   * start between level pixels (OpenSlide interpolates there), a missing or damaged stored tile
+   * (OpenSlide then reports the error the slide deserves).
+   */
+  async #cutFromStoredTiles(
+    path: string,
+    info: SlideInfo,
+    region: { x: number; y: number; level: number; width: number; height: number },
+    out: { format: ImageFormat; quality: number; width: number; height: number },
+  ): Promise<EncodedImage | undefined> {
+    const stored = await this.#storedLevel(path, info, region.level);
+    if (!stored) return undefined;
+    const ds = info.levels[region.level]!.downsample;
+    const lx = Math.round(region.x / ds);
+    const ly = Math.round(region.y / ds);
+    if (Math.abs(lx * ds - region.x) > 1e-6 || Math.abs(ly * ds - region.y) > 1e-6) return undefined;
+    if (lx + region.width > stored.width || ly + region.height > stored.height) return undefined;
+    const { tileWidth: tw, tileHeight: th } = stored;
+    const cells: [number, number][] = [];
+    for (let row = Math.floor(ly / th); row * th < ly + region.height; row++) {
+      for (let col = Math.floor(lx / tw); col * tw < lx + region.width; col++) cells.push([col, row]);
+    }
+    const cols = Math.ceil(stored.width / tw);
+    const ranges = cells.map(([col, row]) => ({ offset: stored.offsets[row * cols + col] ?? 0, length: stored.byteCounts[row * cols + col] ?? 0 }));
+    if (ranges.some((r) => !r.offset || r.length < 4)) return undefined; // a sparse TIFF: OpenSlide paints what is missing
+    // The file is read and each tile decoded after its level's JPEGTables on the worker thread, with the
+    // colour transform libtiff takes from the Photometric tag.
+    const source = { path, tables: stored.tables, colour: stored.photometric === 2 ? ('rgb' as const) : ('ycbcr' as const) };
+    const [c0, r0] = cells[0]!;
+    const decodeFirst = (w: number, h: number) => decodeJpegTiles([{ ...ranges[0]!, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }, source);
+    if (!(await this.#verified(path, info, 'cut', { level: region.level, stored, col: c0, row: r0, decode: decodeFirst }))) return undefined;
+    const pieces: JpegPiece[] = cells.map(([col, row], i) => {
+      const x0 = Math.max(lx, col * tw);
+      const y0 = Math.max(ly, row * th);
+      const x1 = Math.min(lx + region.width, (col + 1) * tw);
+      const y1 = Math.min(ly + region.height, (row + 1) * th);
+      return { ...ranges[i]!, sx: x0 - col * tw, sy: y0 - row * th, w: x1 - x0, h: y1 - y0, dx: x0 - lx, dy: y0 - ly };
+    });
+    const canvas = { width: region.width, height: region.height };
+    const native = out.format === 'jpeg' && out.width === region.width && out.height === region.height;
     try {
-      const size = this.tileSize;
-      const ours = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      if (ours.info.width !== size || ours.info.height !== size || ours.info.channels !== 3) return false;
-      const ds = (await this.#registry.info(path)).levels[level]!.downsample;
-      const ref = await this.#read(path, (s) => s.readRegion({ x: Math.round(col * size * ds), y: Math.round(row * size * ds), level, width: size, height: size }));
+      const data = await decodeJpegTiles(pieces, native ? { ...canvas, jpeg: { quality: out.quality, background: info.backgroundColor } } : canvas, source);
+      this.#directTiles++;
+      if (native) return jpegImage(data, region.width, region.height);
+      return await encodeRgba(
+        { ...canvas, data },
+        { format: out.format, quality: out.quality, background: info.backgroundColor, resize: { width: out.width, height: out.height } },
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'SLIDE_READ_FAILED') return undefined;
+      throw err;
+    }
+  }
+
+  /** The stored JPEG tiles of OpenSlide `level` (a TIFF directory of the same size), if it has them. */
+  async #storedLevel(path: string, info: SlideInfo, level: number): Promise<StoredJpegLevel | undefined> {
+    if (!STORED_TILE_VENDORS.has(info.vendor)) return undefined;
+    let levels = this.#storedLevels.get(info.quickHash);
+    if (!levels) {
+      levels = readStoredJpegLevels(path).then(
+        (dirs) => info.levels.map((l) => dirs?.find((d) => d && d.width === l.width && d.height === l.height)),
+        () => [],
+      );
+      this.#storedLevels.set(info.quickHash, levels);
+    }
+    return (await levels)[level];
+  }
+
+  /** Whether a level's stored tiles, decoded one way (`kind`), give OpenSlide's pixels: judged once per level and way, on the first tile asked for. */
+  #verified(path: string, info: SlideInfo, kind: 'stored' | 'cut', probe: StoredTileProbe): Promise<boolean> {
+    const key = `${info.quickHash}/${probe.level}/${kind}`;
+    let verified = this.#storedVerified.get(key);
+    if (!verified) {
+      verified = this.#decodesLikeOpenSlide(path, info, probe);
+      this.#storedVerified.set(key, verified);
+    }
+    return verified;
+  }
+
+  /** Decodes one stored tile and compares it with OpenSlide's read of the same pixels (IDCT rounding may differ by a level or two). */
+  async #decodesLikeOpenSlide(path: string, info: SlideInfo, { level, stored, col, row, decode }: StoredTileProbe): Promise<boolean> {
+    try {
+      // Edge tiles are padded to the full tile size: compare the part inside the level.
+      const w = Math.min(stored.tileWidth, stored.width - col * stored.tileWidth);
+      const h = Math.min(stored.tileHeight, stored.height - row * stored.tileHeight);
+      const ours = await decode(w, h);
+      const ds = info.levels[level]!.downsample;
+      const ref = await this.#read(path, (s) =>
+        s.readRegion({ x: Math.round(col * stored.tileWidth * ds), y: Math.round(row * stored.tileHeight * ds), level, width: w, height: h }),
+      );
       let sum = 0;
-      for (let i = 0, j = 0; i < ref.data.length; i += 4, j += 3) {
+      for (let i = 0; i < ref.data.length; i += 4) {
         if (ref.data[i + 3] !== 255) return false;
         for (let c = 0; c < 3; c++) {
-          const d = Math.abs(ref.data[i + c]! - ours.data[j + c]!);
+          const d = Math.abs(ref.data[i + c]! - ours[i + c]!);
           if (d > 4) return false;
           sum += d;
         }
       }
-      return sum / (size * size * 3) < 0.5;
+      return sum / (w * h * 3) < 0.5;
     } catch {
       return false;
     }
@@ -277,6 +368,15 @@ export class TileService {
     }
     return grid;
   }
+}
+
+/** One stored tile (col, row) of a level and a way to decode its top-left w × h to RGBA, to check against OpenSlide. */
+interface StoredTileProbe {
+  readonly level: number;
+  readonly stored: StoredJpegLevel;
+  readonly col: number;
+  readonly row: number;
+  readonly decode: (w: number, h: number) => Promise<Buffer>;
 }
 
 /** An encoded-image record for JPEG bytes made elsewhere (the native encoder, a stored tile). */

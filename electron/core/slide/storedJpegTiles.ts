@@ -1,6 +1,8 @@
 /**
- * Serving a slide's stored JPEG tiles as they are, when a Deep Zoom tile coincides exactly with one
- * tile of a TIFF pyramid level: no decode, no re-encode, no generation loss, ~20× less CPU.
+ * A slide's stored JPEG tiles, read without OpenSlide. TileService serves one as it is when a Deep
+ * Zoom tile coincides exactly with it (no decode, no re-encode, no generation loss, ~20× less CPU),
+ * and otherwise cuts a Deep Zoom tile from the stored tiles it overlaps with libjpeg-turbo
+ * (native/lib/decodeJpegTiles.ts) instead of OpenSlide's read_region.
  *
  * Only where the stored bytes are a self-describing JPEG that any decoder turns into the pixels
  * OpenSlide returns: a TIFF (generic-tiff or aperio) level with JPEG compression (7), 8-bit, 3
@@ -21,7 +23,7 @@ export interface StoredJpegLevel {
   readonly photometric: 2 | 6;
   readonly offsets: readonly number[];
   readonly byteCounts: readonly number[];
-  /** JPEGTables without its EOI marker, spliced in front of each tile's data (after its SOI). */
+  /** JPEGTables, a tables-only stream (SOI … EOI) that each tile's abbreviated stream needs. */
   readonly tables: Buffer | undefined;
 }
 
@@ -101,7 +103,7 @@ export async function readStoredJpegLevels(path: string): Promise<(StoredJpegLev
         const tilesNeeded = Math.ceil(width / tileWidth) * Math.ceil(height / tileHeight);
         if (!offsets || !byteCounts || offsets.length < tilesNeeded || byteCounts.length < tilesNeeded) return undefined;
         const tablesEntry = await values(TAG.jpegTables);
-        const tables = tablesEntry && tablesEntry.length > 4 ? Buffer.from(tablesEntry.slice(0, -2)) : undefined;
+        const tables = tablesEntry && tablesEntry.length > 4 ? Buffer.from(tablesEntry) : undefined;
         return { width, height, tileWidth, tileHeight, photometric, offsets, byteCounts, tables };
       })());
       const next = body.subarray(count * entrySize);
@@ -116,24 +118,30 @@ export async function readStoredJpegLevels(path: string): Promise<(StoredJpegLev
   }
 }
 
-/** The stored tile (col, row) of a level as a standalone JPEG, or undefined when it is missing or not self-describing. */
-export async function readStoredJpegTile(path: string, level: StoredJpegLevel, col: number, row: number): Promise<Buffer | undefined> {
-  const index = row * Math.ceil(level.width / level.tileWidth) + col;
-  const offset = level.offsets[index];
-  const length = level.byteCounts[index];
-  if (!offset || !length || length < 4) return undefined;
+/**
+ * Stored tiles [col, row] of a level as standalone JPEGs (one file open for all), each undefined when
+ * it is missing (a sparse TIFF), short or not self-describing.
+ */
+export async function readStoredJpegTiles(path: string, level: StoredJpegLevel, cells: readonly (readonly [number, number])[]): Promise<(Buffer | undefined)[]> {
+  const cols = Math.ceil(level.width / level.tileWidth);
   const file = await open(path, 'r');
-  let data: Buffer;
   try {
-    data = Buffer.alloc(length);
-    const { bytesRead } = await file.read(data, 0, length, offset);
-    if (bytesRead !== length) return undefined;
+    return await Promise.all(
+      cells.map(async ([col, row]) => {
+        const index = row * cols + col;
+        const offset = level.offsets[index];
+        const length = level.byteCounts[index];
+        if (!offset || !length || length < 4) return undefined;
+        const data = Buffer.alloc(length);
+        const { bytesRead } = await file.read(data, 0, length, offset);
+        if (bytesRead !== length || data[0] !== 0xff || data[1] !== 0xd8) return undefined;
+        // One standalone stream: the tables without their EOI, then the tile without its SOI.
+        return explicitColour(level.tables ? Buffer.concat([level.tables.subarray(0, -2), data.subarray(2)]) : data, level.photometric);
+      }),
+    );
   } finally {
     await file.close();
   }
-  if (data[0] !== 0xff || data[1] !== 0xd8) return undefined;
-  const jpeg = level.tables ? Buffer.concat([level.tables, data.subarray(2)]) : data;
-  return explicitColour(level.tables ? jpeg : Buffer.from(jpeg), level.photometric);
 }
 
 /**
