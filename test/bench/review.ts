@@ -1,11 +1,14 @@
 // Review-workstation benchmark in Debian's Chromium against `marrowscope serve`:
 //  1. reclassify keystroke → decision stored and the differential re-rendered (target p95 ≤ 50 ms),
-//     against a bare API round trip (POST /api/getAppInfo) measured in the same page;
+//     against a bare API round trip (POST /api/getAppInfo) measured in the same page, with keys back
+//     to back and at a reviewer's pace, each split into request, waiting and rendering;
 //  2. scrolling a 5,000-cell uncertain-first gallery: long tasks (> 50 ms) while scrolling;
 //  3. visible tiles of a fresh view (target ≤ 300 ms): open a slide, and zoom to uncached levels,
 //     against one cached tile fetch.
 // Run: nice node dist/test/bench/review.js [cells=5000] [keystrokes=40]
-import { mkdtempSync, rmSync } from 'node:fs';
+// Diagnostics: BENCH_PROFILE=1 (CPU profile of the keystrokes), BENCH_TRACE=1 (devtools timeline),
+// SERVE_CPU_PROF=DIR (CPU profile of the host process, written when it exits).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -25,13 +28,53 @@ const CODES = MODEL_CLASS_CODES.filter((c) => c !== 'PL3' && c !== 'ER6');
 
 type BrowserGlobal = {
   document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number; getAttribute(n: string): string | null } | null };
-  bench: { pending: number; lat: number[]; longTasks: number[] };
+  bench: { pending: number; lat: number[]; longTasks: number[]; keys: [number, number][]; seen: [number, number][] };
   requestAnimationFrame(cb: () => void): void;
   MutationObserver: new (cb: () => void) => { observe(target: unknown, opts: unknown): void };
   PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(opts: unknown): void };
   addEventListener(type: string, cb: () => void, capture: boolean): void;
   fetch(url: string, init: unknown): Promise<{ json(): Promise<unknown> }>;
 };
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Saves the profile and prints the 20 heaviest functions by self time. */
+function printProfile(profile: CpuProfile): void {
+  mkdirSync(join(projectRoot(), 'test', 'bench', 'out'), { recursive: true });
+  writeFileSync(join(projectRoot(), 'test', 'bench', 'out', 'review-keys.cpuprofile'), JSON.stringify(profile));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const byName = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/.*\//, '')}:${f.lineNumber + 1}`;
+    byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0));
+  }
+  const total = [...byName.values()].reduce((a, b) => a + b, 0);
+  console.log(`CPU profile of ${KEYS} keystrokes: ${total.toFixed(0)} ms sampled`);
+  for (const [k, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${ms.toFixed(1).padStart(8)} ms  ${k}`);
+}
+
+/** Pause before each paced keystroke: a fast reviewer's rhythm, about three cells a second. */
+const PACE_MS = 300;
+
+/**
+ * In the page: for each keystroke, keydown → write request sent, the request, response received →
+ * body parsed (time the page's main thread was busy elsewhere), body parsed → differential committed.
+ */
+function keystrokePhases(): number[][] {
+  const g = globalThis as unknown as BrowserGlobal;
+  const writes = performance.getEntriesByType('resource').filter((e) => /api\/(reclassify|confirm|defer)$/.test(e.name)) as unknown as { startTime: number; responseEnd: number }[];
+  return g.bench.keys.flatMap(([down, commit]) => {
+    const w = writes.find((e) => e.startTime >= down && e.responseEnd <= commit);
+    const s = g.bench.seen.find(([, parsed]) => parsed >= down && parsed <= commit);
+    return w && s ? [[w.startTime - down, w.responseEnd - w.startTime, s[1] - w.responseEnd, commit - s[1]]] : [];
+  });
+}
 
 function pct(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -147,33 +190,75 @@ try {
   // Keystroke → differential re-rendered from the stored state.
   await page.evaluate(() => {
     const g = globalThis as unknown as BrowserGlobal;
-    g.bench = { pending: 0, lat: [], longTasks: [] };
+    g.bench = { pending: 0, lat: [], longTasks: [], keys: [], seen: [] };
+    // When the page's script gets each write's response (headers, then parsed body), to split the
+    // time after the response into waiting for the main thread and the work itself.
+    const fetch0 = g.fetch.bind(g);
+    g.fetch = async (url: string, init: unknown) => {
+      const res = await fetch0(url, init);
+      if (!/api\/(reclassify|confirm|defer)$/.test(String(url))) return res;
+      const got = performance.now();
+      const json = res.json.bind(res);
+      return Object.assign(res, { json: async () => { const body = await json(); g.bench.seen.push([got, performance.now()]); return body; } });
+    };
     g.addEventListener('keydown', () => (g.bench.pending = performance.now()), true);
     new g.MutationObserver(() => {
-      if (g.bench.pending) g.bench.lat.push(performance.now() - g.bench.pending);
+      if (g.bench.pending) {
+        g.bench.lat.push(performance.now() - g.bench.pending);
+        g.bench.keys.push([g.bench.pending, performance.now()]);
+      }
       g.bench.pending = 0;
     }).observe(g.document.querySelector('[data-testid="differential"]'), { attributes: true, attributeFilter: ['data-version'] });
     new g.PerformanceObserver((list) => g.bench.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
   });
   await ws.gallery.focus();
+  // BENCH_PROFILE=1: a Chromium CPU profile of the keystrokes (test/bench/out/review-keys.cpuprofile)
+  // and its heaviest functions by self time, to see where a keystroke's milliseconds go.
+  const cdp = process.env['BENCH_PROFILE'] ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   for (let i = 0; i < KEYS; i++) {
     await page.keyboard.press(i % 2 ? '1' : '2');
     await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobal).bench.lat.length > n, i);
   }
-  const lat = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat);
-  if (process.env['BENCH_DEBUG']) {
-    console.log(
-      await page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .filter((e) => e.name.includes('/api/'))
-          .slice(-12)
-          .map((e) => `${e.name.replace(/.*api\//, '')} start ${e.startTime.toFixed(0)} dur ${e.duration.toFixed(1)}`)
-          .join('\n'),
-      ),
-    );
+  if (cdp) printProfile((await cdp.send('Profiler.stop')).profile as unknown as CpuProfile);
+  if (process.env['BENCH_TRACE']) {
+    // A devtools timeline of 10 more keystrokes: time per event kind on the page's main thread.
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'v8.execute'] });
+    for (let i = 0; i < 10; i++) {
+      const n = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat.length);
+      await page.keyboard.press(i % 2 ? '1' : '2');
+      await page.waitForFunction((k) => (globalThis as unknown as BrowserGlobal).bench.lat.length > k, n);
+    }
+    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number }[] };
+    // The renderer's main thread: where the page's scripts run.
+    const tids = new Map<string, number>();
+    for (const e of trace.traceEvents) if (e.name === 'FunctionCall' || e.name === 'EvaluateScript') tids.set(`${e.pid}:${e.tid}`, (tids.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+    const busiest = [...tids].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const byName = new Map<string, number>();
+    for (const e of trace.traceEvents) if (e.ph === 'X' && `${e.pid}:${e.tid}` === busiest) byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+    console.log('Trace of 10 keystrokes, busiest thread, inclusive ms per event name:');
+    for (const [k, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(1).padStart(8)} ms  ${k}`);
   }
+  const lat = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat);
   const longDuringKeys = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
+  const phases = await page.evaluate(keystrokePhases);
+
+  // The same keystrokes at a fast reviewer's pace (one every PACE_MS): each starts on a settled
+  // screen, so the previous keystroke's frame and context view are not part of its time.
+  await page.evaluate(() => Object.assign((globalThis as unknown as BrowserGlobal).bench, { lat: [], keys: [], seen: [] }));
+  const paced = KEYS;
+  for (let i = 0; i < paced; i++) {
+    await page.waitForTimeout(PACE_MS);
+    await page.keyboard.press(i % 2 ? '1' : '2');
+    await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobal).bench.lat.length > n, i);
+  }
+  const pacedLat = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat);
+  const pacedPhases = await page.evaluate(keystrokePhases);
+  const longDuringPaced = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
 
   // Scroll the whole uncertain-first queue (5,000 crops), a screen per frame.
   await page.getByTestId('mode-uncertain').click();
@@ -198,7 +283,15 @@ try {
 
   const base = pct(rtt, 50);
   rows.push(['API round trip getAppInfo (baseline)', base.toFixed(1), pct(rtt, 95).toFixed(1), '1.00', `${rtt.length} calls`]);
-  rows.push([`reclassify key → stored → differential shown (${CELLS} cells)`, pct(lat, 50).toFixed(1), pct(lat, 95).toFixed(1), (pct(lat, 50) / base).toFixed(2), `${lat.length} keys; long tasks ${longDuringKeys.length}`]);
+  const keyRows = (title: string, xs: readonly number[], parts: readonly number[][], longTasks: readonly number[]) => {
+    rows.push([`${title} (${CELLS} cells)`, pct(xs, 50).toFixed(1), pct(xs, 95).toFixed(1), (pct(xs, 50) / base).toFixed(2), `${xs.length} keys; long tasks ${longTasks.length}`]);
+    for (const [i, name] of ['keydown → write request sent', 'write request (host: store + differential)', 'response received → body parsed in the page', 'body parsed → differential committed (render)'].entries()) {
+      const ps = parts.map((p) => p[i]!);
+      rows.push([`  of which: ${name}`, pct(ps, 50).toFixed(1), pct(ps, 95).toFixed(1), '', `${ps.length} keys matched to their request`]);
+    }
+  };
+  keyRows('reclassify key → stored → differential shown, keys back to back', lat, phases, longDuringKeys);
+  keyRows(`reclassify key → stored → differential shown, a key every ${PACE_MS} ms`, pacedLat, pacedPhases, longDuringPaced);
   rows.push([
     `scroll ${CELLS}-cell queue, half a screen per frame`,
     (scroll.ms / scroll.frames).toFixed(1) + ' /frame',

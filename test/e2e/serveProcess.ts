@@ -16,7 +16,7 @@ export interface ServeProcess {
 
 /** Starts `node bin/marrowscope.js serve --port 0 --json [...args]` and waits for its URL line. */
 export async function startServe(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'marrowscope.js'), 'serve', '--port', '0', '--json', ...args], {
+  const child = spawn(process.execPath, [...(process.env['SERVE_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['SERVE_CPU_PROF']] : []), join(projectRoot(), 'bin', 'marrowscope.js'), 'serve', '--port', '0', '--json', ...args], {
     cwd: projectRoot(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
