@@ -28,7 +28,7 @@ const CODES = MODEL_CLASS_CODES.filter((c) => c !== 'PL3' && c !== 'ER6');
 
 type BrowserGlobal = {
   document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number; getAttribute(n: string): string | null } | null };
-  bench: { pending: number; lat: number[]; longTasks: number[]; keys: [number, number][]; seen: [number, number][] };
+  bench: { pending: number; lat: number[]; longTasks: number[]; longTaskStarts: number[]; keys: [number, number][]; seen: [number, number][] };
   requestAnimationFrame(cb: () => void): void;
   MutationObserver: new (cb: () => void) => { observe(target: unknown, opts: unknown): void };
   PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(opts: unknown): void };
@@ -57,6 +57,22 @@ function printProfile(profile: CpuProfile): void {
   const total = [...byName.values()].reduce((a, b) => a + b, 0);
   console.log(`CPU profile of ${KEYS} keystrokes: ${total.toFixed(0)} ms sampled`);
   for (const [k, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${ms.toFixed(1).padStart(8)} ms  ${k}`);
+}
+
+/** Runs `fn` under a devtools timeline and prints time per event name on the page's main thread. */
+async function traced<T>(browser: Awaited<ReturnType<typeof launchChromium>>, page: Parameters<Awaited<ReturnType<typeof launchChromium>>['startTracing']>[0], label: string, fn: () => Promise<T>): Promise<T> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'v8.execute'] });
+  const out = await fn();
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number }[] };
+  // The renderer's main thread: where the page's scripts run.
+  const tids = new Map<string, number>();
+  for (const e of trace.traceEvents) if (e.name === 'FunctionCall' || e.name === 'EvaluateScript') tids.set(`${e.pid}:${e.tid}`, (tids.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+  const busiest = [...tids].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const byName = new Map<string, number>();
+  for (const e of trace.traceEvents) if (e.ph === 'X' && `${e.pid}:${e.tid}` === busiest) byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
+  console.log(`Trace of ${label}, page main thread, inclusive ms per event name:`);
+  for (const [k, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(1).padStart(8)} ms  ${k}`);
+  return out;
 }
 
 /** Pause before each paced keystroke: a fast reviewer's rhythm, about three cells a second. */
@@ -190,7 +206,7 @@ try {
   // Keystroke → differential re-rendered from the stored state.
   await page.evaluate(() => {
     const g = globalThis as unknown as BrowserGlobal;
-    g.bench = { pending: 0, lat: [], longTasks: [], keys: [], seen: [] };
+    g.bench = { pending: 0, lat: [], longTasks: [], longTaskStarts: [], keys: [], seen: [] };
     // When the page's script gets each write's response (headers, then parsed body), to split the
     // time after the response into waiting for the main thread and the work itself.
     const fetch0 = g.fetch.bind(g);
@@ -209,7 +225,12 @@ try {
       }
       g.bench.pending = 0;
     }).observe(g.document.querySelector('[data-testid="differential"]'), { attributes: true, attributeFilter: ['data-version'] });
-    new g.PerformanceObserver((list) => g.bench.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+    new g.PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { duration: number; startTime: number }[]) {
+        g.bench.longTasks.push(e.duration);
+        g.bench.longTaskStarts.push(e.startTime);
+      }
+    }).observe({ type: 'longtask' });
   });
   await ws.gallery.focus();
   // BENCH_PROFILE=1: a Chromium CPU profile of the keystrokes (test/bench/out/review-keys.cpuprofile)
@@ -226,22 +247,13 @@ try {
   }
   if (cdp) printProfile((await cdp.send('Profiler.stop')).profile as unknown as CpuProfile);
   if (process.env['BENCH_TRACE']) {
-    // A devtools timeline of 10 more keystrokes: time per event kind on the page's main thread.
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'v8.execute'] });
-    for (let i = 0; i < 10; i++) {
-      const n = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat.length);
-      await page.keyboard.press(i % 2 ? '1' : '2');
-      await page.waitForFunction((k) => (globalThis as unknown as BrowserGlobal).bench.lat.length > k, n);
-    }
-    const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number }[] };
-    // The renderer's main thread: where the page's scripts run.
-    const tids = new Map<string, number>();
-    for (const e of trace.traceEvents) if (e.name === 'FunctionCall' || e.name === 'EvaluateScript') tids.set(`${e.pid}:${e.tid}`, (tids.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
-    const busiest = [...tids].sort((a, b) => b[1] - a[1])[0]?.[0];
-    const byName = new Map<string, number>();
-    for (const e of trace.traceEvents) if (e.ph === 'X' && `${e.pid}:${e.tid}` === busiest) byName.set(e.name, (byName.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
-    console.log('Trace of 10 keystrokes, busiest thread, inclusive ms per event name:');
-    for (const [k, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(1).padStart(8)} ms  ${k}`);
+    await traced(browser, page, '10 more keystrokes', async () => {
+      for (let i = 0; i < 10; i++) {
+        const n = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat.length);
+        await page.keyboard.press(i % 2 ? '1' : '2');
+        await page.waitForFunction((k) => (globalThis as unknown as BrowserGlobal).bench.lat.length > k, n);
+      }
+    });
   }
   const lat = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.lat);
   const longDuringKeys = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
@@ -262,24 +274,44 @@ try {
 
   // Scroll the whole uncertain-first queue (5,000 crops), a screen per frame.
   await page.getByTestId('mode-uncertain').click();
-  const scroll = await page.evaluate(
-    () =>
-      new Promise<{ frames: number; ms: number }>((done) => {
-        const g = globalThis as unknown as BrowserGlobal;
-        const el = g.document.querySelector('[data-testid="gallery"]')!;
-        const start = performance.now();
-        let frames = 0;
-        const step = () => {
-          frames++;
-          el.scrollTop += el.clientHeight / 2;
-          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 2) return done({ frames, ms: performance.now() - start });
+  // The switch itself re-lays out every cell: its long task is counted apart from the scroll's.
+  await page.waitForTimeout(500);
+  const longDuringSwitch = await page.evaluate(() => {
+    const b = (globalThis as unknown as BrowserGlobal).bench;
+    b.longTaskStarts.splice(0);
+    return b.longTasks.splice(0);
+  });
+  // A flick (half a screen per frame, to the end of the queue), then reading pace (24 px per frame,
+  // about 1.5 px/ms, under the gallery's flick threshold: every crop loads as it appears), back up.
+  const scrollRun = (pxPerFrame: number | null, maxFrames: number) =>
+    page.evaluate(
+      ([px, max]) =>
+        new Promise<{ frames: number; ms: number; start: number }>((done) => {
+          const g = globalThis as unknown as BrowserGlobal;
+          const el = g.document.querySelector('[data-testid="gallery"]')!;
+          const start = performance.now();
+          let frames = 0;
+          const step = () => {
+            frames++;
+            el.scrollTop += px ?? el.clientHeight / 2;
+            const end = px === null ? el.scrollTop + el.clientHeight >= el.scrollHeight - 2 : el.scrollTop <= 0;
+            if (end || frames >= max) return done({ frames, ms: performance.now() - start, start });
+            g.requestAnimationFrame(step);
+          };
           g.requestAnimationFrame(step);
-        };
-        g.requestAnimationFrame(step);
-      }),
-  );
-  await page.waitForTimeout(300);
-  const longDuringScroll = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
+        }),
+      [pxPerFrame, maxFrames] as const,
+    );
+  const longTasksSince = async (start: number) => {
+    await page.waitForTimeout(300);
+    const durations = await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTasks.splice(0));
+    const at = (await page.evaluate(() => (globalThis as unknown as BrowserGlobal).bench.longTaskStarts.splice(0))).map((t) => t - start);
+    return { durations, at };
+  };
+  const scroll = process.env['BENCH_TRACE'] ? await traced(browser, page, 'the scroll', () => scrollRun(null, 10_000)) : await scrollRun(null, 10_000);
+  const scrollLong = await longTasksSince(scroll.start);
+  const reading = await scrollRun(-24, 240);
+  const readingLong = await longTasksSince(reading.start);
 
   const base = pct(rtt, 50);
   rows.push(['API round trip getAppInfo (baseline)', base.toFixed(1), pct(rtt, 95).toFixed(1), '1.00', `${rtt.length} calls`]);
@@ -292,13 +324,11 @@ try {
   };
   keyRows('reclassify key → stored → differential shown, keys back to back', lat, phases, longDuringKeys);
   keyRows(`reclassify key → stored → differential shown, a key every ${PACE_MS} ms`, pacedLat, pacedPhases, longDuringPaced);
-  rows.push([
-    `scroll ${CELLS}-cell queue, half a screen per frame`,
-    (scroll.ms / scroll.frames).toFixed(1) + ' /frame',
-    '',
-    '',
-    `${scroll.frames} frames; long tasks > 50 ms: ${longDuringScroll.length}${longDuringScroll.length ? ` (max ${Math.max(...longDuringScroll).toFixed(0)} ms)` : ''}`,
-  ]);
+  const longNote = (l: { durations: number[]; at: number[] }) =>
+    `long tasks > 50 ms: ${l.durations.length}${l.durations.length ? ` (max ${Math.max(...l.durations).toFixed(0)} ms; at ${l.at.map((t) => t.toFixed(0)).join(', ')} ms from the first frame)` : ''}`;
+  rows.push([`scroll ${CELLS}-cell queue, half a screen per frame (flick)`, (scroll.ms / scroll.frames).toFixed(1) + ' /frame', '', '', `${scroll.frames} frames in ${scroll.ms.toFixed(0)} ms; ${longNote(scrollLong)}`]);
+  rows.push(['scroll back up at reading pace, 24 px per frame', (reading.ms / reading.frames).toFixed(1) + ' /frame', '', '', `${reading.frames} frames in ${reading.ms.toFixed(0)} ms; ${longNote(readingLong)}`]);
+  rows.push(['switch to the uncertain-first queue', '', '', '', `long tasks > 50 ms: ${longDuringSwitch.length}${longDuringSwitch.length ? ` (max ${Math.max(...longDuringSwitch).toFixed(0)} ms)` : ''}`]);
   rows.push(['one cached tile fetch (baseline)', cachedTile.toFixed(1), '', '1.00', '']);
   rows.push(['fresh view: open slide → all visible tiles', firstView.ms.toFixed(0), '', (firstView.ms / cachedTile).toFixed(1), `${firstView.n} tiles, first request at ${firstView.first.toFixed(0)} ms`]);
   rows.push(['fresh view: first tile request → all visible tiles loaded', (firstView.ms - firstView.first).toFixed(0), '', ((firstView.ms - firstView.first) / cachedTile).toFixed(1), 'the tiles alone (open dialog, slide hash and viewer start excluded)']);

@@ -130,6 +130,33 @@ test('dragging a crop onto a class reclassifies it; undo puts it back', { skip }
   await screenshot(page, '07-after-undo');
 });
 
+test('a flick past the gallery shows placeholders, then every crop in view loads once it settles', { skip }, async () => {
+  type Doc = { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number } | null; querySelectorAll(s: string): ArrayLike<{ complete: boolean; naturalWidth: number }> };
+  // One jump to the end is a flick: tiles that appear fetch no crop until the gallery settles. A
+  // short window makes this run's few hundred cells several screens long.
+  await page.setViewportSize({ width: 1600, height: 520 });
+  await page.waitForFunction((d) => {
+    const el = (globalThis as unknown as { document: Doc }).document.querySelector(d)!;
+    return el.scrollHeight - el.clientHeight > 600;
+  }, '[data-testid="gallery"]');
+  const placeholders = (await page.evaluate(`(async () => {
+    const el = document.querySelector('[data-testid="gallery"]');
+    el.scrollTop = el.scrollHeight;
+    for (let i = 0; i < 30 && !document.querySelector('.tile-placeholder'); i++) await new Promise((r) => requestAnimationFrame(r));
+    return document.querySelectorAll('.tile-placeholder').length;
+  })()`)) as number;
+  assert.ok(placeholders > 0, 'tiles shown during the flick are placeholders');
+  const allLoaded = () => {
+    const d = (globalThis as unknown as { document: Doc }).document;
+    const imgs = Array.from(d.querySelectorAll('.tile img'));
+    return d.querySelectorAll('.tile-placeholder').length === 0 && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth === 96);
+  };
+  await page.waitForFunction(allLoaded, null, { timeout: 10_000 });
+  await page.evaluate(() => ((globalThis as unknown as { document: Doc }).document.querySelector('[data-testid="gallery"]')!.scrollTop = 0));
+  await page.waitForFunction(allLoaded, null, { timeout: 10_000 });
+  await page.setViewportSize({ width: 1600, height: 1000 });
+});
+
 test('a multi-selection is reclassified in one step, the blast threshold prompt follows the interval, and one undo takes it all back', { skip }, async () => {
   const blastsBefore = await ws.count('blasts');
   // Uncertain-first queue: most uncertain at the top.

@@ -13,6 +13,18 @@ const CELL_ROW_H = 128;
 const HEADER_H = 36;
 /** Space above the crops of a row (the rows' former padding-top). */
 const ROW_PAD = 6;
+/**
+ * Scrolling faster than this (px per ms, about a row of crops per frame) is a flick, not reading:
+ * tiles that appear then show a placeholder and fetch their crop once the scroll slows. Each crop
+ * is its own image request, and fifty of them per frame stall the page for 100 ms or more.
+ */
+const FLICK_PX_PER_MS = 2;
+/** A single scroll step this long (two rows: a page key, a scrollbar jump) is a flick too. */
+const FLICK_JUMP_PX = 2 * CELL_ROW_H;
+/** How long after the last fast scroll event the gallery counts as settled again. */
+const SETTLE_MS = 120;
+/** Crops revealed per frame after a flick, so a settled screen's hundred requests do not start in one task. */
+const REVEALS_PER_FRAME = 16;
 /** MIME type of dragged cells (JSON array of cell ids). */
 export const CELL_DRAG_TYPE = 'application/x-marrowscope-cells';
 
@@ -29,6 +41,7 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
   const taxonomy = useAppStore((s) => s.taxonomy);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
+  const flicking = useFlickDetector(scrollRef);
   const anchor = useRef<string | null>(null);
 
   useEffect(() => {
@@ -178,6 +191,7 @@ export function Gallery({ onModel }: { onModel: (m: GalleryModel) => void }) {
               y={v.start + ROW_PAD}
               selected={selection.has(c.cellId)}
               focused={c.cellId === focusId}
+              deferImage={flicking}
               color={colorOf(taxonomy, c.currentCode)}
               onClick={onTileClick}
               onDragStart={onTileDragStart}
@@ -209,13 +223,24 @@ interface TileProps {
   readonly y: number;
   readonly selected: boolean;
   readonly focused: boolean;
+  /** Show a placeholder instead of fetching the crop (the gallery is being flicked past); once shown, a crop stays. */
+  readonly deferImage: boolean;
   readonly color: string;
   readonly onClick: (cellId: string, e: React.MouseEvent) => void;
   readonly onDragStart: (cellId: string, e: React.DragEvent) => void;
 }
 
 /** One crop; memoised on plain props, so a keystroke re-renders only the tiles it changed or moved. */
-const Tile = memo(function Tile({ cell: c, x, y, selected, focused, color, onClick, onDragStart }: TileProps) {
+const Tile = memo(function Tile({ cell: c, x, y, selected, focused, deferImage, color, onClick, onDragStart }: TileProps) {
+  const [showImage, setShowImage] = useState(!deferImage);
+  useEffect(() => {
+    if (showImage || deferImage) return;
+    let live = true;
+    scheduleReveal(() => live && setShowImage(true));
+    return () => {
+      live = false;
+    };
+  }, [showImage, deferImage]);
   return (
     <div
       id={`cell-${c.cellId}`}
@@ -230,7 +255,11 @@ const Tile = memo(function Tile({ cell: c, x, y, selected, focused, color, onCli
       onDragStart={(e) => onDragStart(c.cellId, e)}
       onClick={(e) => onClick(c.cellId, e)}
     >
-      <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} decoding="async" />
+      {showImage ? (
+        <img src={pixelUrl(c.cropUrl)} width={96} height={96} alt="" draggable={false} decoding="async" />
+      ) : (
+        <div className="tile-placeholder" aria-hidden="true" />
+      )}
       <div className="tile-caption">
         <span className="tile-code" style={{ borderColor: color }}>
           {c.currentCode}
@@ -249,3 +278,54 @@ const Tile = memo(function Tile({ cell: c, x, y, selected, focused, color, onCli
     </div>
   );
 });
+
+/**
+ * True while the element scrolls faster than FLICK_PX_PER_MS (or jumps FLICK_JUMP_PX at once), and
+ * for SETTLE_MS after. The listener captures, so it runs before the virtualizer's own scroll handler,
+ * which renders the newly visible rows synchronously: they read the ref, not yet the state.
+ */
+function useFlickDetector(ref: React.RefObject<HTMLElement | null>): boolean {
+  const [flicking, setFlicking] = useState(false);
+  const fast = useRef(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let last = { top: el.scrollTop, at: performance.now() };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = () => {
+      const now = { top: el.scrollTop, at: performance.now() };
+      const step = Math.abs(now.top - last.top);
+      const speed = step / Math.max(1, now.at - last.at);
+      last = now;
+      if (speed < FLICK_PX_PER_MS && step < FLICK_JUMP_PX) return;
+      fast.current = true;
+      setFlicking(true);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        fast.current = false;
+        setFlicking(false);
+      }, SETTLE_MS);
+    };
+    el.addEventListener('scroll', onScroll, { passive: true, capture: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll, { capture: true });
+      clearTimeout(timer);
+    };
+  }, [ref]);
+  return flicking || fast.current;
+}
+
+/** Tiles waiting to show their crop after a flick, revealed REVEALS_PER_FRAME per animation frame, top first. */
+const reveals: (() => void)[] = [];
+let revealing = false;
+function scheduleReveal(reveal: () => void): void {
+  reveals.push(reveal);
+  if (revealing) return;
+  revealing = true;
+  const frame = () => {
+    for (const r of reveals.splice(0, REVEALS_PER_FRAME)) r();
+    if (reveals.length) requestAnimationFrame(frame);
+    else revealing = false;
+  };
+  requestAnimationFrame(frame);
+}
