@@ -16,6 +16,7 @@ import type { OpenSlideHandle } from './types.js';
 
 export type { AssociatedImageInfo, Dimensions, LevelInfo, OpenSlideHandle, RegionRead, RgbaImage } from './types.js';
 export { MAX_REGION_BYTES } from './regionSchema.js';
+export { readFileRanges } from './readFileRanges.js';
 export { decodeJpegTiles, type JpegCanvas, type JpegPiece, type JpegSource } from './decodeJpegTiles.js';
 
 /**

@@ -28,6 +28,7 @@ export interface OpenslideAddon {
   open(path: string): Promise<NativeOpenResult>;
   readRegion(handle: NativeSlideHandle, x: number, y: number, level: number, width: number, height: number): Promise<Buffer>;
   readRegionJpeg(handle: NativeSlideHandle, x: number, y: number, level: number, width: number, height: number, quality: number, r: number, g: number, b: number): Promise<Buffer>;
+  readFileRanges(path: string, offsets: readonly number[], lengths: readonly number[]): Promise<Buffer[]>;
   decodeJpegTiles(
     source: { path?: string; tables?: Buffer; colour: 0 | 1 | 2 } | null,
     pieces: readonly { data?: Buffer; offset?: number; length?: number; sx: number; sy: number; w: number; h: number; dx: number; dy: number }[],

@@ -174,6 +174,30 @@ Napi::Value DecodeJpegTiles(const Napi::CallbackInfo& info) {
   return promise;
 }
 
+// readFileRanges(path, offsets, lengths): Promise<Buffer[]>, the bytes of each range (lengths 1..256 MiB).
+Napi::Value ReadFileRanges(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = StringArg(info, 0, "path");
+  if (!info[1].IsArray() || !info[2].IsArray() || info[1].As<Napi::Array>().Length() != info[2].As<Napi::Array>().Length()) {
+    throw CodedError(env, "VALIDATION_FAILED", "Expected two arrays of equal length: offsets and lengths");
+  }
+  const Napi::Array offsets = info[1].As<Napi::Array>(), lengths = info[2].As<Napi::Array>();
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  for (uint32_t i = 0; i < offsets.Length(); i++) {
+    const Napi::Value o = offsets.Get(i), l = lengths.Get(i);
+    const double off = o.IsNumber() ? o.As<Napi::Number>().DoubleValue() : -1, len = l.IsNumber() ? l.As<Napi::Number>().DoubleValue() : -1;
+    if (!(off >= 0 && off <= 9007199254740991.0) || off != static_cast<double>(static_cast<int64_t>(off)) || !(len >= 1 && len <= (1 << 28)) ||
+        len != static_cast<double>(static_cast<int64_t>(len))) {
+      throw CodedError(env, "VALIDATION_FAILED", "Range " + std::to_string(i) + " needs an integer offset >= 0 and length 1..256 MiB");
+    }
+    ranges.emplace_back(static_cast<int64_t>(off), static_cast<int64_t>(len));
+  }
+  auto* worker = new FileRangesWorker(env, std::move(path), std::move(ranges));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
 // readAssociatedImage(handle, name): Promise<{ width, height, data }>.
 Napi::Value ReadAssociatedImage(const Napi::CallbackInfo& info) {
   std::string name = StringArg(info, 1, "name");
@@ -233,6 +257,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("open", Napi::Function::New(env, Open, "open"));
   exports.Set("readRegion", Napi::Function::New(env, ReadRegion, "readRegion"));
   exports.Set("readRegionJpeg", Napi::Function::New(env, ReadRegionJpeg, "readRegionJpeg"));
+  exports.Set("readFileRanges", Napi::Function::New(env, ReadFileRanges, "readFileRanges"));
   exports.Set("decodeJpegTiles", Napi::Function::New(env, DecodeJpegTiles, "decodeJpegTiles"));
   exports.Set("readAssociatedImage", Napi::Function::New(env, ReadAssociatedImage, "readAssociatedImage"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));

@@ -240,14 +240,7 @@ bool JpegTilesWorker::ReadPieces() {
       Fail("SLIDE_READ_FAILED", "Cannot open " + source_.path + ": " + std::strerror(errno));
       return false;
     }
-    p.jpeg.resize(static_cast<size_t>(p.length));
-    size_t done = 0;
-    while (done < p.jpeg.size()) {
-      const ssize_t n = pread(fd, p.jpeg.data() + done, p.jpeg.size() - done, static_cast<off_t>(p.offset + static_cast<int64_t>(done)));
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    if (done != p.jpeg.size()) {
+    if (!PreadFully(fd, p.offset, p.length, &p.jpeg)) {
       Fail("SLIDE_READ_FAILED", "Short read of a stored tile at byte " + std::to_string(p.offset) + " of " + source_.path);
       ok = false;
       break;
@@ -290,6 +283,47 @@ Napi::Value JpegTilesWorker::Result(Napi::Env env) {
   std::vector<uint8_t>().swap(jpeg_);
   std::vector<uint32_t>().swap(canvas_);
   return buf;
+}
+
+bool PreadFully(int fd, int64_t offset, int64_t length, std::vector<uint8_t>* out) {
+  try {
+    out->resize(static_cast<size_t>(length));
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  size_t done = 0;
+  while (done < out->size()) {
+    const ssize_t n = pread(fd, out->data() + done, out->size() - done, static_cast<off_t>(offset + static_cast<int64_t>(done)));
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void FileRangesWorker::Execute() {
+  const int fd = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    Fail("SLIDE_READ_FAILED", "Cannot open " + path_ + ": " + std::strerror(errno));
+    return;
+  }
+  data_.resize(ranges_.size());
+  for (size_t i = 0; i < ranges_.size(); i++) {
+    if (!PreadFully(fd, ranges_[i].first, ranges_[i].second, &data_[i])) {
+      Fail("SLIDE_READ_FAILED", "Short read of " + std::to_string(ranges_[i].second) + " bytes at byte " + std::to_string(ranges_[i].first) + " of " + path_);
+      break;
+    }
+  }
+  close(fd);
+}
+
+Napi::Value FileRangesWorker::Result(Napi::Env env) {
+  Napi::Array out = Napi::Array::New(env, data_.size());
+  for (size_t i = 0; i < data_.size(); i++) {
+    // Copied into V8 memory (Electron's memory cage forbids external buffers).
+    out.Set(static_cast<uint32_t>(i), Napi::Buffer<uint8_t>::Copy(env, data_[i].data(), data_[i].size()));
+  }
+  std::vector<std::vector<uint8_t>>().swap(data_);
+  return out;
 }
 
 }  // namespace marrowscope

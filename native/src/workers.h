@@ -190,6 +190,26 @@ class JpegTilesWorker : public PromiseWorker {
   std::vector<uint8_t> jpeg_;
 };
 
+// pread of byte ranges of one file (a slide's stored tiles), on the worker thread: one open, no
+// JS round trip per syscall. Resolves one Buffer per range; a short read fails the whole call.
+class FileRangesWorker : public PromiseWorker {
+ public:
+  FileRangesWorker(Napi::Env env, std::string path, std::vector<std::pair<int64_t, int64_t>> ranges)
+      : PromiseWorker(env), path_(std::move(path)), ranges_(std::move(ranges)) {}
+  void Execute() override;
+
+ protected:
+  Napi::Value Result(Napi::Env env) override;
+
+ private:
+  std::string path_;
+  std::vector<std::pair<int64_t, int64_t>> ranges_;
+  std::vector<std::vector<uint8_t>> data_;
+};
+
+// Reads `length` bytes at `offset` of an open file into `out`; false on a short read or an error.
+bool PreadFully(int fd, int64_t offset, int64_t length, std::vector<uint8_t>* out);
+
 // The most pixels one read may allocate (1 GiB of RGBA); the TS facade enforces a smaller limit.
 constexpr int64_t kMaxReadPixels = int64_t{1} << 28;
 

@@ -160,6 +160,16 @@ try {
     const tiles = performance.getEntriesByType('resource').filter((e) => e.name.includes('/tiles/') && e.startTime >= start) as unknown as { startTime: number; responseEnd: number }[];
     return { n: tiles.length, ms: Math.max(...tiles.map((e) => e.responseEnd)) - start, first: Math.min(...tiles.map((e) => e.startTime)) - start };
   }, t0);
+  if (process.env['BENCH_DEBUG']) {
+    // Each tile request of the fresh view: start, time to first byte, end (ms after the first request).
+    console.log(
+      await page.evaluate((start) => {
+        const all = performance.getEntriesByType('resource').filter((e) => e.startTime >= start) as unknown as { name: string; startTime: number; responseStart: number; responseEnd: number }[];
+        const t0 = Math.min(...all.filter((e) => e.name.includes('/tiles/')).map((e) => e.startTime));
+        return all.map((e) => `${e.name.replace(/.*(tiles|api)\//, '$1/').replace(/\?.*/, '')} start ${(e.startTime - t0).toFixed(0)} ttfb ${(e.responseStart - e.startTime).toFixed(0)} end ${(e.responseEnd - t0).toFixed(0)}`).join('\n');
+      }, t0),
+    );
+  }
   const zooms: number[] = [];
   for (let z = 0; z < 3; z++) {
     const s = await page.evaluate(() => performance.now());

@@ -35,7 +35,7 @@ import { encodeRgba, type EncodedImage } from './encodeImage.js';
 import type { SlideLease, SlideRegistry } from './SlideRegistry.js';
 import { TileCache } from './TileCache.js';
 import { readStoredJpegLevels, readStoredJpegTiles, type StoredJpegLevel } from './storedJpegTiles.js';
-import { decodeJpegTiles, type JpegPiece } from '../../../native/lib/index.js';
+import { decodeJpegTiles, type JpegPiece, type JpegSource } from '../../../native/lib/index.js';
 
 /** Tile service settings. */
 export interface TileServiceOptions {
@@ -98,6 +98,8 @@ export class TileService {
   readonly #storedVerified = new Map<string, Promise<boolean>>();
   #passthroughTiles = 0;
   #directTiles = 0;
+  /** Slides (quick hash) whose stored levels are being or have been checked in the background. */
+  readonly #prepared = new Set<string>();
 
   constructor(registry: SlideRegistry, options: TileServiceOptions = {}) {
     this.#registry = registry;
@@ -125,9 +127,15 @@ export class TileService {
     return this.#directTiles;
   }
 
-  /** The Deep Zoom grid of the slide at `path`. */
+  /**
+   * The Deep Zoom grid of the slide at `path`. A viewer asks for it first, so this also starts
+   * checking the slide's stored JPEG levels against OpenSlide in the background: the first tiles
+   * then find their level trusted instead of waiting behind the check.
+   */
   async grid(path: string): Promise<DeepZoomGrid> {
-    return this.#gridOf(await this.#registry.info(path));
+    const info = await this.#registry.info(path);
+    this.#prepare(path, info);
+    return this.#gridOf(info);
   }
 
   /** The DZI descriptor (XML) of the slide at `path`, for OpenSeadragon. */
@@ -241,16 +249,37 @@ export class TileService {
     return this.#registry.use(path, fn);
   }
 
+  /** Once per slide: verifies each stored JPEG level (both ways of using it) on its first tile, in the background. */
+  #prepare(path: string, info: SlideInfo): void {
+    if (this.#prepared.has(info.quickHash) || !(this.jpegPassthrough || this.directDecode)) return;
+    this.#prepared.add(info.quickHash);
+    void (async () => {
+      for (let level = 0; level < info.levels.length; level++) {
+        const stored = await this.#storedLevel(path, info, level);
+        if (!stored || storedRange(stored, 0, 0).length < 4) continue; // no first tile (sparse): tile requests check their own
+        if (this.directDecode) await this.#verified(path, info, 'cut', this.#cutProbe(path, level, stored, 0, 0));
+        const passable = this.jpegPassthrough && stored.tileWidth === this.tileSize && stored.tileHeight === this.tileSize;
+        const [jpeg] = passable ? await readStoredJpegTiles(path, stored, [[0, 0]]) : [];
+        if (jpeg) await this.#verified(path, info, 'stored', storedProbe(level, stored, 0, 0, jpeg));
+      }
+    })().catch(() => undefined); // a failed check only leaves the level to OpenSlide
+  }
+
   /** The stored JPEG of tile (col, row) at OpenSlide `level` when it can stand in for the tile, else undefined. */
   async #storedTile(path: string, info: SlideInfo, level: number, col: number, row: number): Promise<EncodedImage | undefined> {
     const stored = await this.#storedLevel(path, info, level);
     if (!stored || stored.tileWidth !== this.tileSize || stored.tileHeight !== this.tileSize) return undefined;
     const [jpeg] = await readStoredJpegTiles(path, stored, [[col, row]]);
-    // Verified as browsers will decode it: the standalone stream, colour from its markers.
-    const decode = (w: number, h: number) => decodeJpegTiles([{ data: jpeg!, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h });
-    if (!jpeg || !(await this.#verified(path, info, 'stored', { level, stored, col, row, decode }))) return undefined;
+    if (!jpeg || !(await this.#verified(path, info, 'stored', storedProbe(level, stored, col, row, jpeg)))) return undefined;
     this.#passthroughTiles++;
     return jpegImage(jpeg, this.tileSize, this.tileSize);
+  }
+
+  /** A probe of stored tile (col, row) decoded as the cut path decodes it: its file range, after JPEGTables, colour from Photometric. */
+  #cutProbe(path: string, level: number, stored: StoredJpegLevel, col: number, row: number): StoredTileProbe {
+    const source = cutSource(path, stored);
+    const range = storedRange(stored, col, row);
+    return { level, stored, col, row, decode: (w, h) => decodeJpegTiles([{ ...range, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }, source) };
   }
 
   /**
@@ -277,15 +306,10 @@ export class TileService {
     for (let row = Math.floor(ly / th); row * th < ly + region.height; row++) {
       for (let col = Math.floor(lx / tw); col * tw < lx + region.width; col++) cells.push([col, row]);
     }
-    const cols = Math.ceil(stored.width / tw);
-    const ranges = cells.map(([col, row]) => ({ offset: stored.offsets[row * cols + col] ?? 0, length: stored.byteCounts[row * cols + col] ?? 0 }));
+    const ranges = cells.map(([col, row]) => storedRange(stored, col, row));
     if (ranges.some((r) => !r.offset || r.length < 4)) return undefined; // a sparse TIFF: OpenSlide paints what is missing
-    // The file is read and each tile decoded after its level's JPEGTables on the worker thread, with the
-    // colour transform libtiff takes from the Photometric tag.
-    const source = { path, tables: stored.tables, colour: stored.photometric === 2 ? ('rgb' as const) : ('ycbcr' as const) };
-    const [c0, r0] = cells[0]!;
-    const decodeFirst = (w: number, h: number) => decodeJpegTiles([{ ...ranges[0]!, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }, source);
-    if (!(await this.#verified(path, info, 'cut', { level: region.level, stored, col: c0, row: r0, decode: decodeFirst }))) return undefined;
+    const source = cutSource(path, stored);
+    if (!(await this.#verified(path, info, 'cut', this.#cutProbe(path, region.level, stored, ...cells[0]!)))) return undefined;
     const pieces: JpegPiece[] = cells.map(([col, row], i) => {
       const x0 = Math.max(lx, col * tw);
       const y0 = Math.max(ly, row * th);
@@ -368,6 +392,25 @@ export class TileService {
     }
     return grid;
   }
+}
+
+/** Where stored tile (col, row) of a level lies in the file (offset 0 for a tile the file lacks). */
+function storedRange(stored: StoredJpegLevel, col: number, row: number): { offset: number; length: number } {
+  const index = row * Math.ceil(stored.width / stored.tileWidth) + col;
+  return { offset: stored.offsets[index] ?? 0, length: stored.byteCounts[index] ?? 0 };
+}
+
+/**
+ * How the cut path reads a level's tiles: from the file on the worker thread, each decoded after the
+ * level's JPEGTables, with the colour transform libtiff takes from the Photometric tag.
+ */
+function cutSource(path: string, stored: StoredJpegLevel): JpegSource {
+  return { path, tables: stored.tables, colour: stored.photometric === 2 ? 'rgb' : 'ycbcr' };
+}
+
+/** A probe of a stored tile as browsers decode the passthrough bytes: the standalone stream, colour from its markers. */
+function storedProbe(level: number, stored: StoredJpegLevel, col: number, row: number, jpeg: Buffer): StoredTileProbe {
+  return { level, stored, col, row, decode: (w, h) => decodeJpegTiles([{ data: jpeg, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }) };
 }
 
 /** One stored tile (col, row) of a level and a way to decode its top-left w × h to RGBA, to check against OpenSlide. */

@@ -13,6 +13,8 @@
  * OpenSlide's own decode before trusting the level.
  */
 import { open } from 'node:fs/promises';
+import { readFileRanges } from '../../../native/lib/index.js';
+import { AppError } from '../../shared/errors/AppError.js';
 
 /** Where the JPEG tiles of one TIFF level are. */
 export interface StoredJpegLevel {
@@ -124,24 +126,23 @@ export async function readStoredJpegLevels(path: string): Promise<(StoredJpegLev
  */
 export async function readStoredJpegTiles(path: string, level: StoredJpegLevel, cells: readonly (readonly [number, number])[]): Promise<(Buffer | undefined)[]> {
   const cols = Math.ceil(level.width / level.tileWidth);
-  const file = await open(path, 'r');
+  const ranges = cells.map(([col, row]) => ({ offset: level.offsets[row * cols + col] ?? 0, length: level.byteCounts[row * cols + col] ?? 0 }));
+  const present = ranges.filter((r) => r.offset > 0 && r.length >= 4);
+  let bytes: Buffer[];
   try {
-    return await Promise.all(
-      cells.map(async ([col, row]) => {
-        const index = row * cols + col;
-        const offset = level.offsets[index];
-        const length = level.byteCounts[index];
-        if (!offset || !length || length < 4) return undefined;
-        const data = Buffer.alloc(length);
-        const { bytesRead } = await file.read(data, 0, length, offset);
-        if (bytesRead !== length || data[0] !== 0xff || data[1] !== 0xd8) return undefined;
-        // One standalone stream: the tables without their EOI, then the tile without its SOI.
-        return explicitColour(level.tables ? Buffer.concat([level.tables.subarray(0, -2), data.subarray(2)]) : data, level.photometric);
-      }),
-    );
-  } finally {
-    await file.close();
+    bytes = await readFileRanges(path, present);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'SLIDE_READ_FAILED') return cells.map(() => undefined); // OpenSlide reports it
+    throw err;
   }
+  let next = 0;
+  return ranges.map((r) => {
+    if (!(r.offset > 0 && r.length >= 4)) return undefined;
+    const data = bytes[next++]!;
+    if (data[0] !== 0xff || data[1] !== 0xd8) return undefined;
+    // One standalone stream: the tables without their EOI, then the tile without its SOI.
+    return explicitColour(level.tables ? Buffer.concat([level.tables.subarray(0, -2), data.subarray(2)]) : data, level.photometric);
+  });
 }
 
 /**
