@@ -78,8 +78,11 @@ try {
   const countPlain = db.prepare('SELECT predicted_code, count(*) FROM cells WHERE run_id = ? GROUP BY predicted_code');
   const plainCount = measure(() => countPlain.all(runId));
   rows.push([`GROUP BY predicted_code, ${total} cells (baseline)`, plainCount, '1.00']);
+  const byView = db.prepare('SELECT label_code, count(*) FROM cell_labels WHERE run_id = ? GROUP BY label_code');
+  const viewCount = measure(() => byView.all(runId));
+  rows.push([`GROUP BY the derived label view (every cell's label derived), ${total / 10} decisions`, viewCount, (viewCount / plainCount).toFixed(2)]);
   const labelCount = measure(() => store.cells.currentLabelCounts(runId));
-  rows.push([`currentLabelCounts (derived labels, ${total / 10} decisions)`, labelCount, (labelCount / plainCount).toFixed(2)]);
+  rows.push([`currentLabelCounts (predictions corrected by the reviewed cells)`, labelCount, (labelCount / plainCount).toFixed(2)]);
   rows.push(['computeDifferential from those counts', measure(() => computeDifferential(store.cells.currentLabelCounts(runId))), '']);
   rows.push(['byLabel L2, page of 200', measure(() => store.cells.byLabel(runId, 'L2', { limit: 200 })), '']);
   rows.push(['byUncertainty entropy, page of 200, unreviewed', measure(() => store.cells.byUncertainty(runId, { limit: 200, unreviewedOnly: true })), '']);

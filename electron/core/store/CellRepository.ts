@@ -313,12 +313,29 @@ export class CellRepository {
     );
   }
 
-  /** Counts of CURRENT labels over the given runs (e.g. both smears of a case): the differential's input. */
+  /**
+   * Counts of CURRENT labels over the given runs (e.g. both smears of a case): the differential's input.
+   * Counted as the predictions (the covering index cells_by_predicted) corrected by the cells that have
+   * any review decision, whose current label the derived view gives: the same numbers as grouping the
+   * view, without deriving the label of every unreviewed cell on each keystroke (~11× a plain GROUP BY).
+   */
   currentLabelCounts(runIds: number | readonly number[]): Record<string, number> {
     return readQuery('count current labels', () => {
-      const rows = prepared(this.ctx, 'SELECT label_code, count(*) AS n FROM cell_labels WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY label_code')
-        .all(JSON.stringify(toRunList(runIds))) as { label_code: string; n: number }[];
-      return Object.fromEntries(rows.map((r) => [r.label_code, r.n]));
+      const runs = JSON.stringify(toRunList(runIds));
+      const predicted = prepared(this.ctx, 'SELECT predicted_code AS code, count(*) AS n FROM cells WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY predicted_code')
+        .all(runs) as { code: string; n: number }[];
+      const reviewed = prepared(
+        this.ctx,
+        `SELECT predicted_code, label_code FROM cell_labels
+         WHERE cell_id IN (SELECT DISTINCT cell_id FROM review_decisions) AND run_id IN (SELECT value FROM json_each(?)) AND label_code <> predicted_code`,
+      ).all(runs) as { predicted_code: string; label_code: string }[];
+      const counts: Record<string, number> = Object.fromEntries(predicted.map((r) => [r.code, r.n]));
+      for (const r of reviewed) {
+        counts[r.predicted_code] = counts[r.predicted_code]! - 1;
+        counts[r.label_code] = (counts[r.label_code] ?? 0) + 1;
+      }
+      for (const code of Object.keys(counts)) if (counts[code] === 0) delete counts[code];
+      return counts;
     });
   }
 

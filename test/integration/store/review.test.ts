@@ -132,3 +132,35 @@ test('reviewedCountForRun counts what the cell summaries call reviewed, through 
   assert.equal(store.cells.reviewedCountForRun(runId), fromRows());
   assert.ok(fromRows() >= 4);
 });
+
+test('currentLabelCounts equals grouping the derived labels, through a random run of decisions, undo and redo over two runs', (t) => {
+  const { store, runId } = withCells(t);
+  const other = startRun(store, 'b'.repeat(64)).runId;
+  const [region] = store.regions.addMany(other, [squareRegion(0, 5000, 0)]);
+  store.cells.insertBatch(region!.id, gridCells(8, 5000, 0)); // cells 9–16
+  const byView = (runs: number[]) =>
+    Object.fromEntries(
+      (store.connection.prepare(`SELECT label_code, count(*) AS n FROM cell_labels WHERE run_id IN (${runs.join(',')}) GROUP BY label_code`).all() as { label_code: string; n: number }[]).map((r) => [r.label_code, r.n]),
+    );
+  let seed = 12345;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const codes = ['M1', 'M6', 'ER3', 'L2', 'M4'];
+  const reviewers = ['dr.a', 'dr.b'];
+  for (let step = 0; step < 120; step++) {
+    const reviewer = reviewers[rand(2)]!;
+    const k = rand(10);
+    const cellIds = [...new Set(Array.from({ length: 1 + rand(3) }, () => 1 + rand(16)))];
+    try {
+      if (k < 4) store.review.decide({ cellIds, action: 'reclassify', labelCode: codes[rand(codes.length)]!, reviewer });
+      else if (k < 5) store.review.decide({ cellIds, action: 'confirm', reviewer });
+      else if (k < 6) store.review.decide({ cellIds, action: 'defer', reviewer });
+      else if (k < 8) store.review.undo(reviewer);
+      else store.review.redo(reviewer);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'VALIDATION_FAILED')) throw e; // e.g. confirming a deferred cell
+    }
+    for (const runs of [[runId], [other], [runId, other]]) {
+      assert.deepEqual(store.cells.currentLabelCounts(runs), byView(runs), `step ${step}, runs ${runs.join('+')}`);
+    }
+  }
+});
