@@ -7,9 +7,15 @@ import { useAnalysisStore } from '../state/useAnalysisStore';
 import { SlideViewer } from '../viewer/SlideViewer';
 import { colorOf } from './classColors';
 import { AuditTrailPanel } from '../audit/AuditTrailPanel';
+import { useSettledValue } from './useSettledValue';
 
 /** Context width around the cell under review, in µm (neighbours visible, the cell still large). */
 const CONTEXT_MICRONS = 60;
+/**
+ * The context view moves to a cell once focus has rested on it this long: while a reviewer keys
+ * through cells, its tile loads and redraws would take the main thread from the next keystroke.
+ */
+const CONTEXT_SETTLE_MS = 150;
 
 /** The selected cell: crop, its place on the slide (neighbours visible), the ensemble's probabilities and its review history. */
 export function CellInspector() {
@@ -21,9 +27,12 @@ export function CellInspector() {
   const runId = useAnalysisStore((s) => s.runId);
   const setScreen = useAppStore((s) => s.setScreen);
   const [auditOpen, setAuditOpen] = useState(false);
+  const settled = useSettledValue(detail, (d) => d?.cellId, CONTEXT_SETTLE_MS);
+  const settledRevision = useSettledValue(revision, (r) => r, CONTEXT_SETTLE_MS);
 
   if (!detail) return <section className="inspector panel muted">Select a cell to see it in context.</section>;
   const nameOf = (code: string) => taxonomy.find((t) => t.code === code)?.name ?? code;
+  const context = settled ?? detail;
   const zoomWidth = slide?.mpp ? CONTEXT_MICRONS / slide.mpp.x : 240;
 
   return (
@@ -56,10 +65,10 @@ export function CellInspector() {
           <SlideViewer
             slide={slide}
             runId={runId}
-            focus={{ x: detail.x, y: detail.y, zoomWidth, seq: Number.parseInt(detail.cellId, 36) || 1 }}
-            highlightCellId={detail.cellId}
+            focus={{ x: context.x, y: context.y, zoomWidth, seq: Number.parseInt(context.cellId, 36) || 1 }}
+            highlightCellId={context.cellId}
             label="Cell in slide context"
-            revision={revision}
+            revision={settledRevision}
           />
           <button type="button" className="btn btn-small context-open" onClick={() => {
             useSlideStore.getState().lookAt(detail.x, detail.y, zoomWidth * 4);
