@@ -6,8 +6,9 @@
 //  3. visible tiles of a fresh view (target ≤ 300 ms): open a slide, and zoom to uncached levels,
 //     against one cached tile fetch.
 // Run: nice node dist/test/bench/review.js [cells=5000] [keystrokes=40]
-// Diagnostics: BENCH_PROFILE=1 (CPU profile of the keystrokes), BENCH_TRACE=1 (devtools timeline),
-// SERVE_CPU_PROF=DIR (CPU profile of the host process, written when it exits).
+// Diagnostics: BENCH_PROFILE=1 (CPU profile of the keystrokes), BENCH_TRACE=1 (devtools timelines of
+// keystrokes and the scroll), BENCH_DEBUG=1 (each request of the fresh view), SERVE_CPU_PROF=DIR (CPU
+// profile of the host process, written when it exits).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -257,7 +257,7 @@ export class TileService {
       for (let level = 0; level < info.levels.length; level++) {
         const stored = await this.#storedLevel(path, info, level);
         if (!stored || storedRange(stored, 0, 0).length < 4) continue; // no first tile (sparse): tile requests check their own
-        if (this.directDecode) await this.#verified(path, info, 'cut', this.#cutProbe(path, level, stored, 0, 0));
+        if (this.directDecode) await this.#verified(path, info, 'cut', cutProbe(cutSource(path, stored), level, stored, 0, 0));
         const passable = this.jpegPassthrough && stored.tileWidth === this.tileSize && stored.tileHeight === this.tileSize;
         const [jpeg] = passable ? await readStoredJpegTiles(path, stored, [[0, 0]]) : [];
         if (jpeg) await this.#verified(path, info, 'stored', storedProbe(level, stored, 0, 0, jpeg));
@@ -273,13 +273,6 @@ export class TileService {
     if (!jpeg || !(await this.#verified(path, info, 'stored', storedProbe(level, stored, col, row, jpeg)))) return undefined;
     this.#passthroughTiles++;
     return jpegImage(jpeg, this.tileSize, this.tileSize);
-  }
-
-  /** A probe of stored tile (col, row) decoded as the cut path decodes it: its file range, after JPEGTables, colour from Photometric. */
-  #cutProbe(path: string, level: number, stored: StoredJpegLevel, col: number, row: number): StoredTileProbe {
-    const source = cutSource(path, stored);
-    const range = storedRange(stored, col, row);
-    return { level, stored, col, row, decode: (w, h) => decodeJpegTiles([{ ...range, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }, source) };
   }
 
   /**
@@ -309,7 +302,7 @@ export class TileService {
     const ranges = cells.map(([col, row]) => storedRange(stored, col, row));
     if (ranges.some((r) => !r.offset || r.length < 4)) return undefined; // a sparse TIFF: OpenSlide paints what is missing
     const source = cutSource(path, stored);
-    if (!(await this.#verified(path, info, 'cut', this.#cutProbe(path, region.level, stored, ...cells[0]!)))) return undefined;
+    if (!(await this.#verified(path, info, 'cut', cutProbe(source, region.level, stored, ...cells[0]!)))) return undefined;
     const pieces: JpegPiece[] = cells.map(([col, row], i) => {
       const x0 = Math.max(lx, col * tw);
       const y0 = Math.max(ly, row * th);
@@ -406,6 +399,12 @@ function storedRange(stored: StoredJpegLevel, col: number, row: number): { offse
  */
 function cutSource(path: string, stored: StoredJpegLevel): JpegSource {
   return { path, tables: stored.tables, colour: stored.photometric === 2 ? 'rgb' : 'ycbcr' };
+}
+
+/** A probe of stored tile (col, row) decoded as the cut path decodes it: its file range, after JPEGTables, colour from Photometric. */
+function cutProbe(source: JpegSource, level: number, stored: StoredJpegLevel, col: number, row: number): StoredTileProbe {
+  const range = storedRange(stored, col, row);
+  return { level, stored, col, row, decode: (w, h) => decodeJpegTiles([{ ...range, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }, source) };
 }
 
 /** A probe of a stored tile as browsers decode the passthrough bytes: the standalone stream, colour from its markers. */
