@@ -34,7 +34,7 @@ import { ConcurrencyLimit } from './ConcurrencyLimit.js';
 import { encodeRgba, type EncodedImage } from './encodeImage.js';
 import type { SlideLease, SlideRegistry } from './SlideRegistry.js';
 import { TileCache } from './TileCache.js';
-import { readStoredJpegLevels, readStoredJpegTiles, type StoredJpegLevel } from './storedJpegTiles.js';
+import { readStoredJpegLevels, readStoredJpegTiles, storedTileRange, type StoredJpegLevel } from './storedJpegTiles.js';
 import { decodeJpegTiles, type JpegPiece, type JpegSource } from '../../../native/lib/index.js';
 
 /** Tile service settings. */
@@ -256,7 +256,7 @@ export class TileService {
     void (async () => {
       for (let level = 0; level < info.levels.length; level++) {
         const stored = await this.#storedLevel(path, info, level);
-        if (!stored || storedRange(stored, 0, 0).length < 4) continue; // no first tile (sparse): tile requests check their own
+        if (!stored || storedTileRange(stored, 0, 0).length === 0) continue; // no first tile (sparse): tile requests check their own
         if (this.directDecode) await this.#verified(path, info, 'cut', cutProbe(cutSource(path, stored), level, stored, 0, 0));
         const passable = this.jpegPassthrough && stored.tileWidth === this.tileSize && stored.tileHeight === this.tileSize;
         const [jpeg] = passable ? await readStoredJpegTiles(path, stored, [[0, 0]]) : [];
@@ -299,8 +299,8 @@ export class TileService {
     for (let row = Math.floor(ly / th); row * th < ly + region.height; row++) {
       for (let col = Math.floor(lx / tw); col * tw < lx + region.width; col++) cells.push([col, row]);
     }
-    const ranges = cells.map(([col, row]) => storedRange(stored, col, row));
-    if (ranges.some((r) => !r.offset || r.length < 4)) return undefined; // a sparse TIFF: OpenSlide paints what is missing
+    const ranges = cells.map(([col, row]) => storedTileRange(stored, col, row));
+    if (ranges.some((r) => r.length === 0)) return undefined; // a sparse or damaged TIFF: OpenSlide paints what is missing
     const source = cutSource(path, stored);
     if (!(await this.#verified(path, info, 'cut', cutProbe(source, region.level, stored, ...cells[0]!)))) return undefined;
     const pieces: JpegPiece[] = cells.map(([col, row], i) => {
@@ -387,12 +387,6 @@ export class TileService {
   }
 }
 
-/** Where stored tile (col, row) of a level lies in the file (offset 0 for a tile the file lacks). */
-function storedRange(stored: StoredJpegLevel, col: number, row: number): { offset: number; length: number } {
-  const index = row * Math.ceil(stored.width / stored.tileWidth) + col;
-  return { offset: stored.offsets[index] ?? 0, length: stored.byteCounts[index] ?? 0 };
-}
-
 /**
  * How the cut path reads a level's tiles: from the file on the worker thread, each decoded after the
  * level's JPEGTables, with the colour transform libtiff takes from the Photometric tag.
@@ -403,7 +397,7 @@ function cutSource(path: string, stored: StoredJpegLevel): JpegSource {
 
 /** A probe of stored tile (col, row) decoded as the cut path decodes it: its file range, after JPEGTables, colour from Photometric. */
 function cutProbe(source: JpegSource, level: number, stored: StoredJpegLevel, col: number, row: number): StoredTileProbe {
-  const range = storedRange(stored, col, row);
+  const range = storedTileRange(stored, col, row);
   return { level, stored, col, row, decode: (w, h) => decodeJpegTiles([{ ...range, sx: 0, sy: 0, w, h, dx: 0, dy: 0 }], { width: w, height: h }, source) };
 }
 

@@ -16,6 +16,20 @@ import { open } from 'node:fs/promises';
 import { readFileRanges } from '../../../native/lib/index.js';
 import { AppError } from '../../shared/errors/AppError.js';
 
+/**
+ * The largest stored tile read (bytes). A 256² JPEG tile is tens of kB; a byte count beyond this comes
+ * from a damaged directory, and reading it would only allocate before failing: OpenSlide serves it.
+ */
+export const MAX_STORED_TILE_BYTES = 16 * 1024 * 1024;
+
+/** Where stored tile (col, row) of a level lies in the file: length 0 for a tile the file lacks or a damaged entry. */
+export function storedTileRange(level: StoredJpegLevel, col: number, row: number): { offset: number; length: number } {
+  const index = row * Math.ceil(level.width / level.tileWidth) + col;
+  const offset = level.offsets[index] ?? 0;
+  const length = level.byteCounts[index] ?? 0;
+  return offset > 0 && length >= 4 && length <= MAX_STORED_TILE_BYTES ? { offset, length } : { offset, length: 0 };
+}
+
 /** Where the JPEG tiles of one TIFF level are. */
 export interface StoredJpegLevel {
   readonly width: number;
@@ -125,9 +139,8 @@ export async function readStoredJpegLevels(path: string): Promise<(StoredJpegLev
  * it is missing (a sparse TIFF), short or not self-describing.
  */
 export async function readStoredJpegTiles(path: string, level: StoredJpegLevel, cells: readonly (readonly [number, number])[]): Promise<(Buffer | undefined)[]> {
-  const cols = Math.ceil(level.width / level.tileWidth);
-  const ranges = cells.map(([col, row]) => ({ offset: level.offsets[row * cols + col] ?? 0, length: level.byteCounts[row * cols + col] ?? 0 }));
-  const present = ranges.filter((r) => r.offset > 0 && r.length >= 4);
+  const ranges = cells.map(([col, row]) => storedTileRange(level, col, row));
+  const present = ranges.filter((r) => r.length > 0);
   let bytes: Buffer[];
   try {
     bytes = await readFileRanges(path, present);
@@ -137,7 +150,7 @@ export async function readStoredJpegTiles(path: string, level: StoredJpegLevel, 
   }
   let next = 0;
   return ranges.map((r) => {
-    if (!(r.offset > 0 && r.length >= 4)) return undefined;
+    if (r.length === 0) return undefined;
     const data = bytes[next++]!;
     if (data[0] !== 0xff || data[1] !== 0xd8) return undefined;
     // One standalone stream: the tables without their EOI, then the tile without its SOI.
