@@ -102,14 +102,22 @@ Napi::Value ReadRegionJpeg(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-int64_t IntegerField(Napi::Env env, const Napi::Object& o, const char* key) {
-  const Napi::Value v = o.Get(key);
+// A JS number that is an integer in 0..2^53 (file offsets reach beyond 2^32 in BigTIFF; past 2^53
+// doubles stop being exact integers); false for anything else.
+bool NonNegativeInteger(const Napi::Value& v, int64_t* out) {
   const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-  // File offsets reach beyond 2^32 in BigTIFF: up to 2^53, where doubles stop being exact integers.
-  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) {
-    throw CodedError(env, "VALIDATION_FAILED", std::string("Expected a non-negative integer for piece.") + key);
-  }
-  return static_cast<int64_t>(d);
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d))) return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+// The largest file range one piece or read may name (256 MiB): a stored tile is far smaller.
+constexpr int64_t kMaxFileRange = int64_t{1} << 28;
+
+int64_t IntegerField(Napi::Env env, const Napi::Object& o, const char* key) {
+  int64_t v;
+  if (!NonNegativeInteger(o.Get(key), &v)) throw CodedError(env, "VALIDATION_FAILED", std::string("Expected a non-negative integer for piece.") + key);
+  return v;
 }
 
 // decodeJpegTiles(source, pieces, width, height, quality, r, g, b): Promise<Buffer>. Each piece
@@ -158,7 +166,7 @@ Napi::Value DecodeJpegTiles(const Napi::CallbackInfo& info) {
     } else {
       p.offset = IntegerField(env, o, "offset");
       p.length = IntegerField(env, o, "length");
-      if (source.path.empty() || p.length < 4 || p.length > (int64_t{1} << 28)) {
+      if (source.path.empty() || p.length < 4 || p.length > kMaxFileRange) {
         throw CodedError(env, "VALIDATION_FAILED", "Piece " + std::to_string(i) + " needs data, or a source path and a length of 4 bytes to 256 MiB");
       }
     }
@@ -184,13 +192,11 @@ Napi::Value ReadFileRanges(const Napi::CallbackInfo& info) {
   const Napi::Array offsets = info[1].As<Napi::Array>(), lengths = info[2].As<Napi::Array>();
   std::vector<std::pair<int64_t, int64_t>> ranges;
   for (uint32_t i = 0; i < offsets.Length(); i++) {
-    const Napi::Value o = offsets.Get(i), l = lengths.Get(i);
-    const double off = o.IsNumber() ? o.As<Napi::Number>().DoubleValue() : -1, len = l.IsNumber() ? l.As<Napi::Number>().DoubleValue() : -1;
-    if (!(off >= 0 && off <= 9007199254740991.0) || off != static_cast<double>(static_cast<int64_t>(off)) || !(len >= 1 && len <= (1 << 28)) ||
-        len != static_cast<double>(static_cast<int64_t>(len))) {
+    int64_t off, len;
+    if (!NonNegativeInteger(offsets.Get(i), &off) || !NonNegativeInteger(lengths.Get(i), &len) || len < 1 || len > kMaxFileRange) {
       throw CodedError(env, "VALIDATION_FAILED", "Range " + std::to_string(i) + " needs an integer offset >= 0 and length 1..256 MiB");
     }
-    ranges.emplace_back(static_cast<int64_t>(off), static_cast<int64_t>(len));
+    ranges.emplace_back(off, len);
   }
   auto* worker = new FileRangesWorker(env, std::move(path), std::move(ranges));
   Napi::Promise promise = worker->Promise();
