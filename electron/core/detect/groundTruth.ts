@@ -69,6 +69,12 @@ export interface PlasmaCellOptions {
    * split like touching nuclei (distance-transform peaks ≥ 3 µm deep and ≥ 6 µm apart, watershed).
    */
   readonly splitTouching?: boolean;
+  /**
+   * Points (image px, e.g. detected cell centroids): each truth then says whether one of them lies
+   * inside its own pixels (`hitBy`: its mask component, or its part of one when split), a reading
+   * of the rule that does not depend on where a merged component's centroid falls.
+   */
+  readonly points?: readonly { readonly x: number; readonly y: number }[];
 }
 
 /** One labelled plasma cell (or, with components, one mask component) in image px. */
@@ -78,6 +84,8 @@ export interface PlasmaCellTruth {
   readonly areaPx: number;
   /** How many cells the split rule finds in this cell's mask component (1: an isolated cell). */
   readonly cellsInComponent: number;
+  /** With `points`: whether one of them lies inside this truth's pixels. */
+  readonly hitBy?: boolean;
 }
 
 /**
@@ -120,10 +128,18 @@ export async function readPlasmaCells(maskFile: string, options: PlasmaCellOptio
     sy[l]! += (i - x) / W + 0.5;
     component[l] = comps.labels[i]!;
   }
+  const hit = new Uint8Array(count);
+  for (const p of options.points ?? []) {
+    const x = Math.floor(p.x);
+    const y = Math.floor(p.y);
+    if (x >= 0 && y >= 0 && x < W && y < H && labels[y * W + x]! > 0) hit[labels[y * W + x]!] = 1;
+  }
   const minArea = MIN_PLASMA_CELL_AREA_UM2 / (mpp * mpp);
   const out: PlasmaCellTruth[] = [];
   for (let l = 1; l < count; l++) {
-    if (n[l]! >= minArea) out.push({ x: sx[l]! / n[l]!, y: sy[l]! / n[l]!, areaPx: n[l]!, cellsInComponent: Math.max(1, perComponent[component[l]!]!) });
+    if (n[l]! < minArea) continue;
+    const truth = { x: sx[l]! / n[l]!, y: sy[l]! / n[l]!, areaPx: n[l]!, cellsInComponent: Math.max(1, perComponent[component[l]!]!) };
+    out.push(options.points ? { ...truth, hitBy: hit[l] === 1 } : truth);
   }
   return out;
 }

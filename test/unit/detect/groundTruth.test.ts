@@ -55,6 +55,15 @@ test('readPlasmaCells: a component of two touching cells is one truth holding 2 
     assert.equal(split.length, 3);
     assert.deepEqual(split.map((c) => c.cellsInComponent).sort(), [1, 2, 2]);
     assert.ok(split.some((c) => Math.abs(c.x - 40) < 4) && split.some((c) => Math.abs(c.x - 95) < 4), JSON.stringify(split));
+    // A point inside the pair's left cell hits the pair's component, though it is 28 px (5.6 µm) from
+    // its centroid; a point on the glass between components hits nothing.
+    const points = [{ x: 40, y: 60 }, { x: 130, y: 10 }];
+    const hits = await readPlasmaCells(file, { points });
+    assert.deepEqual(hits.map((c) => [c.x < 130, c.hitBy]), components.map((c) => [c.x < 130, c.x < 130]));
+    // Split, the same point hits only the left cell of the pair.
+    const splitHits = await readPlasmaCells(file, { points, splitTouching: true });
+    assert.deepEqual(splitHits.filter((c) => c.hitBy).map((c) => Math.abs(c.x - 40) < 4), [true]);
+    assert.equal((await readPlasmaCells(file)).every((c) => c.hitBy === undefined), true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
