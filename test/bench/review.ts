@@ -7,7 +7,7 @@
 //     against one cached tile fetch.
 // Run: nice node dist/test/bench/review.js [cells=5000] [keystrokes=40]
 // Diagnostics: BENCH_PROFILE=1 (CPU profile of the keystrokes), BENCH_TRACE=1 (devtools timelines of
-// keystrokes and the scroll), BENCH_DEBUG=1 (each request of the fresh view), SERVE_CPU_PROF=DIR (CPU
+// the fresh view, keystrokes and the scroll), BENCH_DEBUG=1 (each request of the fresh view), SERVE_CPU_PROF=DIR (CPU
 // profile of the host process, written when it exits).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,9 +154,12 @@ try {
 
   // Tiles of a fresh view: open the slide (no tile cached yet in this host).
   const t0 = await page.evaluate(() => performance.now());
-  await ws.openByPath(aspirate.path);
-  await ws.waitForViewer();
-  await page.waitForLoadState('networkidle');
+  const openView = async (): Promise<void> => {
+    await ws.openByPath(aspirate.path);
+    await ws.waitForViewer();
+    await page.waitForLoadState('networkidle');
+  };
+  await (process.env['BENCH_TRACE'] ? traced(browser, page, 'the fresh view', openView) : openView());
   const firstView = await page.evaluate((start) => {
     const tiles = performance.getEntriesByType('resource').filter((e) => e.name.includes('/tiles/') && e.startTime >= start) as unknown as { startTime: number; responseEnd: number }[];
     return { n: tiles.length, ms: Math.max(...tiles.map((e) => e.responseEnd)) - start, first: Math.min(...tiles.map((e) => e.startTime)) - start };

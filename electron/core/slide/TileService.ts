@@ -249,12 +249,16 @@ export class TileService {
     return this.#registry.use(path, fn);
   }
 
-  /** Once per slide: verifies each stored JPEG level (both ways of using it) on its first tile, in the background. */
+  /**
+   * Once per slide: verifies each stored JPEG level (both ways of using it) on its first tile, in the
+   * background, smallest level first: a viewer opens on the overview and zooms in, so the levels it asks
+   * for first are checked first instead of waiting behind the full-resolution level's check.
+   */
   #prepare(path: string, info: SlideInfo): void {
     if (this.#prepared.has(info.quickHash) || !(this.jpegPassthrough || this.directDecode)) return;
     this.#prepared.add(info.quickHash);
     void (async () => {
-      for (let level = 0; level < info.levels.length; level++) {
+      for (let level = info.levels.length - 1; level >= 0; level--) {
         const stored = await this.#storedLevel(path, info, level);
         if (!stored || storedTileRange(stored, 0, 0).length === 0) continue; // no first tile (sparse): tile requests check their own
         if (this.directDecode) await this.#verified(path, info, 'cut', cutProbe(cutSource(path, stored), level, stored, 0, 0));
