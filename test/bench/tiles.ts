@@ -3,7 +3,7 @@
  * test/bench/tiles_anchor.py, JPEG via PIL) on the same synthetic ≥ 20,000² pyramidal slide, in the
  * same run. Prints a table of medians over rounds; record it in test/bench/RESULTS.md.
  *
- *   npx tsc -p tsconfig.json && nice node dist/test/bench/tiles.js [--rounds 3] [--tiles 600] [--rss-tiles 10000]
+ *   npx tsc -p tsconfig.json && nice node dist/test/bench/tiles.js [--rounds 3] [--tiles 600] [--rss-tiles 10000] [--tile-size 256]
  *
  * Method: two slides of the same pixels, one with 256-px stored JPEG tiles (Deep Zoom tiles coincide
  * with stored ones) and one with 240-px tiles (as Aperio scanners write: no tile coincides, each
@@ -37,13 +37,15 @@ const { values: args } = parseArgs({
     'rss-tiles': { type: 'string', default: '10000' },
     'in-flight': { type: 'string', default: '4' },
     'rss-cache-mib': { type: 'string', default: '32' },
+    // The viewer asks for 512-px tiles (createApiRuntime.ts); 256 matches the stored tiles of the first slide.
+    'tile-size': { type: 'string', default: '256' },
   },
 });
 const ROUNDS = Number(args.rounds);
 const TILES = Number(args.tiles);
 const RSS_TILES = Number(args['rss-tiles']);
 const IN_FLIGHT = Number(args['in-flight']);
-const TILE_SIZE = 256;
+const TILE_SIZE = Number(args['tile-size']);
 const OVERLAP = 0;
 const QUALITY = 80;
 const RSS_CACHE_BYTES = Number(args['rss-cache-mib']) * 1024 * 1024;
