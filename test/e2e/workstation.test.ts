@@ -139,8 +139,11 @@ test('a flick past the gallery shows placeholders, then every crop in view loads
     const el = (globalThis as unknown as { document: Doc }).document.querySelector(d)!;
     return el.scrollHeight - el.clientHeight > 600;
   }, '[data-testid="gallery"]');
+  // The page then stalls for 200 ms (a loaded machine): longer than the gallery waits for calm, so
+  // calm must count from a drawn frame or the flick would end before its placeholders ever showed.
   const placeholders = (await page.evaluate(`(async () => {
     const el = document.querySelector('[data-testid="gallery"]');
+    el.addEventListener('scroll', () => { const t = performance.now(); while (performance.now() - t < 200); }, { once: true });
     el.scrollTop = el.scrollHeight;
     for (let i = 0; i < 30 && !document.querySelector('.tile-placeholder'); i++) await new Promise((r) => requestAnimationFrame(r));
     return document.querySelectorAll('.tile-placeholder').length;

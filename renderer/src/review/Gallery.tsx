@@ -292,6 +292,7 @@ function useFlickDetector(ref: React.RefObject<HTMLElement | null>): boolean {
     if (!el) return;
     let last = { top: el.scrollTop, at: performance.now() };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let frame = 0;
     const onScroll = () => {
       const now = { top: el.scrollTop, at: performance.now() };
       const step = Math.abs(now.top - last.top);
@@ -301,15 +302,21 @@ function useFlickDetector(ref: React.RefObject<HTMLElement | null>): boolean {
       fast.current = true;
       setFlicking(true);
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        fast.current = false;
-        setFlicking(false);
-      }, SETTLE_MS);
+      cancelAnimationFrame(frame);
+      // Calm counts from the first frame drawn after the scroll: a main thread busy for longer than
+      // SETTLE_MS (a loaded machine) must not end the flick before its placeholders were ever shown.
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => {
+          fast.current = false;
+          setFlicking(false);
+        }, SETTLE_MS);
+      });
     };
     el.addEventListener('scroll', onScroll, { passive: true, capture: true });
     return () => {
       el.removeEventListener('scroll', onScroll, { capture: true });
       clearTimeout(timer);
+      cancelAnimationFrame(frame);
     };
   }, [ref]);
   return flicking || fast.current;
