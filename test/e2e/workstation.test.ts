@@ -139,6 +139,14 @@ test('a flick past the gallery shows placeholders, then every crop in view loads
     const el = (globalThis as unknown as { document: Doc }).document.querySelector(d)!;
     return el.scrollHeight - el.clientHeight > 600;
   }, '[data-testid="gallery"]');
+  const allLoaded = () => {
+    const d = (globalThis as unknown as { document: Doc }).document;
+    const imgs = Array.from(d.querySelectorAll('.tile img'));
+    return d.querySelectorAll('.tile-placeholder').length === 0 && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth === 96);
+  };
+  // Start from the top, settled: earlier steps may have left the focused cell (and the scroll) near the end.
+  await page.evaluate(() => ((globalThis as unknown as { document: Doc }).document.querySelector('[data-testid="gallery"]')!.scrollTop = 0));
+  await page.waitForFunction(allLoaded, null, { timeout: 10_000 });
   // The page then stalls for 200 ms (a loaded machine): longer than the gallery waits for calm, so
   // calm must count from a drawn frame or the flick would end before its placeholders ever showed.
   const placeholders = (await page.evaluate(`(async () => {
@@ -149,11 +157,6 @@ test('a flick past the gallery shows placeholders, then every crop in view loads
     return document.querySelectorAll('.tile-placeholder').length;
   })()`)) as number;
   assert.ok(placeholders > 0, 'tiles shown during the flick are placeholders');
-  const allLoaded = () => {
-    const d = (globalThis as unknown as { document: Doc }).document;
-    const imgs = Array.from(d.querySelectorAll('.tile img'));
-    return d.querySelectorAll('.tile-placeholder').length === 0 && imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth === 96);
-  };
   await page.waitForFunction(allLoaded, null, { timeout: 10_000 });
   await page.evaluate(() => ((globalThis as unknown as { document: Doc }).document.querySelector('[data-testid="gallery"]')!.scrollTop = 0));
   await page.waitForFunction(allLoaded, null, { timeout: 10_000 });
