@@ -36,7 +36,14 @@ export class WorkstationPage {
 
   async waitForViewer(): Promise<Locator> {
     const viewer = this.page.getByRole('region', { name: 'Slide viewer' });
-    await viewer.and(this.page.locator('[data-ready="true"]')).waitFor();
+    try {
+      await viewer.and(this.page.locator('[data-ready="true"]')).waitFor();
+    } catch (err) {
+      // Say what the screen showed instead: a notice, another screen, a viewer that never opened.
+      const notice = await this.page.locator('[role="alert"], [role="status"]').allTextContents();
+      const regions = await this.page.getByRole('region', { name: 'Slide viewer' }).evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200)));
+      throw new Error(`The viewer did not become ready. Notices: ${JSON.stringify(notice)}; viewer elements: ${JSON.stringify(regions)}`, { cause: err });
+    }
     return viewer;
   }
 

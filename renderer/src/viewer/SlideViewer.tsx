@@ -218,7 +218,9 @@ export function SlideViewer(props: SlideViewerProps) {
       onChange();
     };
     viewer.addHandler('open', onOpen);
-    // OpenSeadragon may open an inline tile source before this handler exists: check once it could have.
+    // OpenSeadragon may open an inline tile source before these handlers exist: check now, and take
+    // the world's first image as opened too (it is added just before 'open' is raised).
+    viewer.world.addHandler('add-item', onOpen);
     if (viewer.world.getItemCount() > 0) onOpen();
     else window.setTimeout(() => viewer.world.getItemCount() > 0 && onOpen(), 0);
     viewer.addHandler('animation', redraw);
