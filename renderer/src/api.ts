@@ -7,6 +7,7 @@
  */
 import type { EventName, EventOf, RequestName, RequestOf, ResultOf } from '../../electron/shared/api/contract.js';
 import type { Result } from '../../electron/shared/errors/Result.js';
+import { RESULT_HEADER, RESULT_IN_HEADER_REQUEST } from '../../electron/shared/api/resultHeader.js';
 
 /** One function per contract entry. */
 export type Api = { readonly [K in RequestName]: (request: RequestOf<K>) => Promise<ResultOf<K>> };
@@ -35,7 +36,7 @@ async function httpInvoke(name: string, payload: unknown): Promise<Result<unknow
   try {
     res = await fetch(`./api/${name}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [RESULT_IN_HEADER_REQUEST]: 'header' },
       credentials: 'same-origin',
       body: JSON.stringify(payload ?? {}),
     });
@@ -46,7 +47,9 @@ async function httpInvoke(name: string, payload: unknown): Promise<Result<unknow
     return { ok: false, error: { code: 'VALIDATION_FAILED', message: 'This page lost its access token. Open the link that `marrowscope serve` printed.' } };
   }
   try {
-    return (await res.json()) as Result<unknown>;
+    // A small Result comes in a header: reading a body waits for the next frame after a keystroke.
+    const inHeader = res.headers.get(RESULT_HEADER);
+    return (inHeader !== null ? JSON.parse(inHeader) : await res.json()) as Result<unknown>;
   } catch {
     return { ok: false, error: { code: 'INTERNAL', message: `The host answered ${res.status} without a readable result` } };
   }

@@ -5,6 +5,7 @@ import { EVENT_NAMES } from '../../shared/api/contract.js';
 import { parsePixelPath } from '../../shared/api/urls.js';
 import type { ErrorInfo } from '../../shared/errors/AppError.js';
 import type { Result } from '../../shared/errors/Result.js';
+import { asciiJson, RESULT_HEADER, RESULT_HEADER_MAX_CHARS, RESULT_IN_HEADER_REQUEST } from '../../shared/api/resultHeader.js';
 import type { ApiEvents } from '../../core/api/ApiEvents.js';
 import { callHandler, type ApiHandlers } from '../../core/api/createApiHandlers.js';
 import type { PixelServer } from '../../core/api/createPixelServer.js';
@@ -107,23 +108,24 @@ export async function createHttpHost(options: HttpHostOptions): Promise<HttpHost
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (req.method !== 'POST') return sendResult(res, 405, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Use POST for ${API_PREFIX}${name}` } });
+    const sendResult = (status: number, result: Result<unknown>) => sendApiResult(res, status, result, req.headers[RESULT_IN_HEADER_REQUEST] === 'header');
+    if (req.method !== 'POST') return sendResult(405, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Use POST for ${API_PREFIX}${name}` } });
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}`) {
-      return sendResult(res, 403, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Cross-origin API call from ${origin} refused` } });
+      return sendResult(403, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Cross-origin API call from ${origin} refused` } });
     }
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendResult(res, 415, { ok: false, error: { code: 'VALIDATION_FAILED', message: 'Expected Content-Type: application/json' } });
+      return sendResult(415, { ok: false, error: { code: 'VALIDATION_FAILED', message: 'Expected Content-Type: application/json' } });
     }
     let payload: unknown;
     try {
       const text = await readBody(req, MAX_BODY_BYTES);
       payload = text.trim() === '' ? {} : JSON.parse(text);
     } catch (err) {
-      return sendResult(res, 400, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Unreadable request body for ${name}: ${(err as Error).message}` } });
+      return sendResult(400, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Unreadable request body for ${name}: ${(err as Error).message}` } });
     }
     const result = await callHandler(options.handlers, name, payload);
-    sendResult(res, result.ok ? 200 : statusFor(result.error), result);
+    sendResult(result.ok ? 200 : statusFor(result.error), result);
   }
 
   async function pixels(req: IncomingMessage, res: ServerResponse, pixel: NonNullable<ReturnType<typeof parsePixelPath>>): Promise<void> {
@@ -206,7 +208,16 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text + '\n');
 }
 
-function sendResult(res: ServerResponse, status: number, result: Result<unknown>): void {
+/** The Result as the body, or in RESULT_HEADER when the page asked and it is small (see resultHeader.ts). */
+function sendApiResult(res: ServerResponse, status: number, result: Result<unknown>, inHeader: boolean): void {
+  if (inHeader) {
+    const json = asciiJson(result);
+    if (json.length <= RESULT_HEADER_MAX_CHARS) {
+      res.writeHead(status, { [RESULT_HEADER]: json, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+  }
   const body = JSON.stringify(result);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

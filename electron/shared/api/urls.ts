@@ -6,7 +6,7 @@ import { isId, type CellId, type SlideId } from './ids.js';
  * host on http://127.0.0.1:<port>. `<level>` is the Deep Zoom level (0 = 1×1 px, the last =
  * full resolution; see shared/domain/DeepZoom.ts), not the OpenSlide level.
  *
- *   /tiles/<slideId>/<level>/<col>_<row>.jpeg   one 256-px Deep Zoom tile
+ *   /tiles/<slideId>/<level>/<col>_<row>.jpeg   one Deep Zoom tile (of the size its tileSource names)
  *   /thumbs/<slideId>.jpeg                      a ≤ 512-px overview of the slide
  *   /crops/<cellId>.jpeg                        the stored crop of one cell
  */

@@ -8,6 +8,7 @@ import { sharedDataDir } from '../../../electron/core/paths.js';
 import { createApiRuntime, type ApiRuntime } from '../../../electron/core/api/createApiRuntime.js';
 import { createHttpHost, type HttpHost } from '../../../electron/cli/http/createHttpHost.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/cli/http/securityHeaders.js';
+import { RESULT_HEADER, RESULT_HEADER_MAX_CHARS, RESULT_IN_HEADER_REQUEST } from '../../../electron/shared/api/resultHeader.js';
 
 const SLIDE = join(sharedDataDir(), 'slides', 'cmu-1-small-region.svs');
 const skip = existsSync(SLIDE) ? false : `needs ${SLIDE} (../shared/data)`;
@@ -121,6 +122,27 @@ test('API: results are values with codes, malformed JSON and bad fields are VALI
   const unknown = await post('dropTables', {});
   assert.equal(unknown.status, 404);
   assert.equal((await send('/api/getAppInfo', { headers: auth() })).status, 405);
+});
+
+test('a page that asks gets a small Result in a header (ASCII JSON, empty body); a large one and a caller that does not ask get the body', async () => {
+  const ask = { ...auth(), 'content-type': 'application/json', [RESULT_IN_HEADER_REQUEST]: 'header' };
+  const info = await send('/api/getAppInfo', { method: 'POST', headers: ask, body: '{}' });
+  assert.equal(info.status, 200);
+  assert.equal(info.body.length, 0);
+  const inHeader = String(info.headers[RESULT_HEADER]);
+  assert.match(inHeader, /^[\x20-\x7e]+$/);
+  assert.deepEqual(JSON.parse(inHeader), JSON.parse((await post('getAppInfo', {})).body.toString()));
+  assert.equal((await post('getAppInfo', {})).headers[RESULT_HEADER], undefined);
+  // An error Result travels the same way, with its status.
+  const bad = await send('/api/listCells', { method: 'POST', headers: ask, body: JSON.stringify({ runId: '1', limit: 0 }) });
+  assert.equal(bad.status, 400);
+  assert.match(JSON.parse(String(bad.headers[RESULT_HEADER])).error.message, /listCells\.limit/);
+  // A Result over the limit (an error naming a 40,000-character path) comes in the body.
+  const long = await send('/api/openSlide', { method: 'POST', headers: ask, body: JSON.stringify({ path: '/nowhere/' + 'x'.repeat(40_000) + '.svs' }) });
+  assert.equal(long.headers[RESULT_HEADER], undefined);
+  const json = long.body.toString();
+  assert.ok(json.length > RESULT_HEADER_MAX_CHARS, `${json.length} characters`);
+  assert.equal(JSON.parse(json).ok, false);
 });
 
 test('a real slide: open it, fetch a Deep Zoom tile and the thumbnail as JPEG with caching headers; other ids get nothing', { skip }, async () => {
