@@ -10,6 +10,7 @@ import { createApiHandlers, type ApiHandlers } from '../../../electron/core/api/
 import { ApiEvents } from '../../../electron/core/api/ApiEvents.js';
 import { SlideSession } from '../../../electron/core/api/SlideSession.js';
 import { createPixelServer } from '../../../electron/core/api/createPixelServer.js';
+import { AppError } from '../../../electron/shared/errors/AppError.js';
 
 function handlersFor(store: CaseStore): ApiHandlers {
   return createApiHandlers({
@@ -98,6 +99,48 @@ test('the API over a real case file: listing, filters, decisions, undo/redo, dif
       assert.equal(d.value.canUndo, true, 'the undo stack is derived from the stored decisions');
     } finally {
       reopened.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the label counts behind each keystroke equal the store\'s SQL count through random decisions, undo and redo', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-api-counts-'));
+  try {
+    const { store, runId } = await seed(join(dir, 'case.marrowscope'));
+    const port = caseStorePortFrom(store);
+    const run = String(runId);
+    const ids = port.listCells({ runId: run, filters: {}, bounds: null, order: 'uncertain-first', limit: 100, offset: 0 }).cells.map((c) => c.cellId);
+    assert.equal(ids.length, 40);
+    let seed0 = 777;
+    const rand = (n: number) => ((seed0 = (seed0 * 1103515245 + 12345) % 2147483648) % n);
+    const codes = ['M1', 'M6', 'ER3', 'L2', 'M4'];
+    for (let step = 0; step < 150; step++) {
+      const reviewer = ['dr-a', 'dr-b'][rand(2)]!;
+      const pick = Array.from({ length: 1 + rand(3) }, () => ids[rand(ids.length)]!);
+      try {
+        switch (rand(5)) {
+          case 0:
+          case 1:
+            port.recordDecisions(run, pick, 'reclassify', codes[rand(codes.length)]!, reviewer);
+            break;
+          case 2:
+            if (rand(2)) port.recordDecisions(run, pick, 'confirm', null, reviewer);
+            else port.recordDecisions(run, pick, 'defer', 'DEFER', reviewer);
+            break;
+          case 3:
+            port.undo(run, reviewer);
+            break;
+          default:
+            port.redo(run, reviewer);
+        }
+      } catch (e) {
+        if (!(e instanceof AppError && e.code === 'VALIDATION_FAILED')) throw e; // e.g. confirming a deferred cell
+      }
+      const fromPort = port.labelCounts(run, reviewer);
+      assert.deepEqual(Object.fromEntries(fromPort.counts), store.cells.currentLabelCounts(runId), `step ${step}`);
+      assert.equal(fromPort.reviewedCount, store.cells.reviewedCountForRun(runId), `step ${step}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
