@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { contract, type RequestName, type ResponseOf, type ResultOf, type ValidRequestOf } from '../../shared/api/contract.js';
 import { CLASS_HOTKEYS } from '../../shared/api/hotkeys.js';
 import { cropPath, thumbnailPath, tilePathTemplate } from '../../shared/api/urls.js';
-import type { AppInfo, CaseSummary, CellSummary, DifferentialView, FileEntry, ReviewResult, SlideView } from '../../shared/api/views.js';
+import type { AppInfo, CaseSummary, CellDetail, CellSummary, DifferentialView, FileEntry, ReviewResult, SlideView } from '../../shared/api/views.js';
 import type { DifferentialOptionsInput } from '../../shared/api/requests.js';
 import { computeDifferential } from '../../shared/domain/differential/computeDifferential.js';
 import { BLAST_DEFINITIONS } from '../../shared/domain/differential/BlastDefinition.js';
@@ -87,12 +87,21 @@ function implementation(deps: ApiDeps): Impl {
     });
     return { runId, differential, cellsTotal, reviewedCount, canUndo, canRedo };
   };
-  /** The write's result, with the differential after it when asked (so a keystroke costs one round trip). */
-  const review = (req: { runId: string; differential?: DifferentialOptionsInput | undefined }, r: StoreReviewResult): ReviewResult => ({
+  /** The write's result, with the differential and the next cell's detail when asked (so a keystroke costs one round trip). */
+  const review = (req: { runId: string; differential?: DifferentialOptionsInput | undefined; detailOf?: string | undefined }, r: StoreReviewResult): ReviewResult => ({
     ...r,
     changed: r.changed.map(withCrop),
     differential: req.differential ? differentialOf(req.runId, req.differential) : null,
+    detail: req.detailOf ? detailAfterWrite(req.detailOf) : null,
   });
+  /** The write is stored whatever happens here: a detail that cannot be read is left to getCell to report. */
+  const detailAfterWrite = (cellId: string): CellDetail | null => {
+    try {
+      return withCrop(store().getCell(cellId));
+    } catch {
+      return null;
+    }
+  };
 
   const slideView = async (slide: OpenSlide): Promise<SlideView> => {
     const grid = await deps.slides.grid(slide.path);

@@ -76,7 +76,7 @@ export interface CaseStorePort {
 }
 
 /** A review result before crop URLs are added. */
-export type StoreReviewResult = Omit<ReviewResult, 'changed' | 'differential'> & { readonly changed: readonly Omit<ReviewResult['changed'][number], 'cropUrl'>[] };
+export type StoreReviewResult = Omit<ReviewResult, 'changed' | 'differential' | 'detail'> & { readonly changed: readonly Omit<ReviewResult['changed'][number], 'cropUrl'>[] };
 
 /** What starting a run needs. */
 export interface AnalysisStart {

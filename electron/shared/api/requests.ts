@@ -90,8 +90,11 @@ export const differentialOptionsSchema = z
   })
   .strict();
 
-/** Review writes may ask for the differential after the write in the same answer (one round trip per keystroke). */
-const withDifferential = { differential: differentialOptionsSchema.optional() };
+/**
+ * Review writes may ask, in the same answer, for the differential after the write and for the
+ * detail of the cell the page focuses next: one round trip per keystroke.
+ */
+const withDifferential = { differential: differentialOptionsSchema.optional(), detailOf: idSchema.optional() };
 
 export const reclassifySchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, code: cellClassCodeSchema, ...withDifferential }).strict();
 

@@ -173,6 +173,8 @@ export interface ReviewResult {
   readonly canRedo: boolean;
   /** The differential after the write, when the request asked for it (else null). */
   readonly differential: DifferentialView | null;
+  /** The detail of the cell named in the request's detailOf, after the write (else, or if it cannot be read, null). */
+  readonly detail: CellDetail | null;
 }
 
 /** The live differential of a run. */

@@ -60,6 +60,11 @@ function conventions() {
   const { blastDefinition, meConvention } = useDifferentialStore.getState();
   return { blastDefinition, meConvention };
 }
+/** What a review write asks back with its result: the differential, and the detail of the cell focused next. */
+function after(nextFocus: string | null | undefined) {
+  const focus = nextFocus !== undefined ? nextFocus : useReviewStore.getState().focusId;
+  return { differential: conventions(), ...(focus ? { detailOf: focus } : {}) };
+}
 let writes: Promise<void> = Promise.resolve();
 /** Writes sent or waiting; shown as `pending` once one has waited PENDING_SHOWN_AFTER_MS. */
 let queued = 0;
@@ -94,7 +99,11 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       }
       if (matches(now)) cells.push(now);
     }
-    const focusId = nextFocus !== undefined ? nextFocus : get().focusId;
+    const wanted = nextFocus !== undefined ? nextFocus : get().focusId;
+    const focusId = wanted && cells.some((c) => c.cellId === wanted) ? wanted : (cells[0]?.cellId ?? null);
+    // The differential and the next cell's detail came back with the write (one round trip per keystroke).
+    const detail = result.detail && result.detail.cellId === focusId ? result.detail : null;
+    if (detail) detailSeq++; // an older getCell still in flight must not replace it
     set((s) => ({
       cells,
       countsByCode: counts,
@@ -102,14 +111,14 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       canUndo: result.canUndo,
       canRedo: result.canRedo,
       selection: new Set(),
-      focusId: focusId && cells.some((c) => c.cellId === focusId) ? focusId : (cells[0]?.cellId ?? null),
+      focusId,
+      ...(detail ? { detail } : {}),
       revision: s.revision + 1,
     }));
-    // The differential came back with the write (one round trip per keystroke). The focused cell's
-    // detail is asked for after this write is rendered: starting a request costs the main thread ~2 ms.
     if (result.differential) useDifferentialStore.getState().show(result.differential);
     else void useDifferentialStore.getState().refresh(get().runId);
-    setTimeout(() => void loadDetail(get().focusId), 0);
+    // Otherwise the detail is asked for after this write is rendered: a request costs the main thread ~2 ms.
+    if (!detail) setTimeout(() => void loadDetail(get().focusId), 0);
   };
 
   const write = (call: () => Promise<Result<ReviewResult>>, nextFocus?: string | null): Promise<void> => {
@@ -227,9 +236,9 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       return focusId ? [focusId] : [];
     },
     reclassify: (code, ids, nextFocus) =>
-      withTargets(ids, (cellIds) => write(() => api.reclassify({ runId: get().runId!, cellIds, code, differential: conventions() }), nextFocus)),
-    confirm: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.confirm({ runId: get().runId!, cellIds, differential: conventions() }), nextFocus)),
-    defer: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.defer({ runId: get().runId!, cellIds, differential: conventions() }), nextFocus)),
+      withTargets(ids, (cellIds) => write(() => api.reclassify({ runId: get().runId!, cellIds, code, ...after(nextFocus) }), nextFocus)),
+    confirm: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.confirm({ runId: get().runId!, cellIds, ...after(nextFocus) }), nextFocus)),
+    defer: (ids, nextFocus) => withTargets(ids, (cellIds) => write(() => api.defer({ runId: get().runId!, cellIds, ...after(nextFocus) }), nextFocus)),
     // Undo/redo may bring back cells the current filters had dropped: re-read the list after them.
     undo: () => (get().runId ? write(() => api.undo({ runId: get().runId!, differential: conventions() })).then(() => get().reload()) : Promise.resolve()),
     redo: () => (get().runId ? write(() => api.redo({ runId: get().runId!, differential: conventions() })).then(() => get().reload()) : Promise.resolve()),

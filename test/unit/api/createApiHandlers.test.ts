@@ -106,6 +106,7 @@ test('reclassify records one step as the host reviewer; undo and redo change the
   assert.deepEqual(store.reviewers, ['dr-test']);
   assert.equal(blasts(await api.getDifferential({ runId: 'r1' })), 3);
   assert.equal(r.value.differential, null, 'no differential unless asked');
+  assert.equal(r.value.detail, null, 'no detail unless asked');
   const withDiff = await api.confirm({ runId: 'r1', cellIds: ['c1'], differential: { meConvention: 'without-monocytes' } });
   assert.ok(withDiff.ok && withDiff.value.differential);
   assert.equal(withDiff.value.differential.differential.meRatio.convention, 'without-monocytes');
@@ -117,6 +118,19 @@ test('reclassify records one step as the host reviewer; undo and redo change the
   await api.redo({ runId: 'r1' });
   assert.equal(blasts(await api.getDifferential({ runId: 'r1' })), 3);
   assert.equal(store.decisions.length, 3, 'undo/redo never remove decisions');
+});
+
+test('a write asked for the next cell\'s detail returns it as stored after the write; an unreadable one does not fail the write', async () => {
+  const { api } = setup();
+  const withDetail = await api.reclassify({ runId: 'r1', cellIds: ['c3'], code: 'M1', detailOf: 'c3' });
+  assert.ok(withDetail.ok && withDetail.value.detail);
+  assert.equal(withDetail.value.detail.cellId, 'c3');
+  assert.equal(withDetail.value.detail.currentCode, 'M1');
+  assert.equal(withDetail.value.detail.cropUrl, '/crops/c3.jpeg');
+  const unknown = await api.confirm({ runId: 'r1', cellIds: ['c3'], detailOf: 'c999' });
+  assert.ok(unknown.ok && unknown.value.detail === null && unknown.value.changed[0]!.reviewed);
+  const bad = await api.defer({ runId: 'r1', cellIds: ['c4'], detailOf: 'not an id!' });
+  assert.match(!bad.ok ? bad.error.message : '', /defer\.detailOf/);
 });
 
 test('confirm keeps the current label, defer labels DEFER (excluded from the NDC)', async () => {
