@@ -60,11 +60,6 @@ function conventions() {
   const { blastDefinition, meConvention } = useDifferentialStore.getState();
   return { blastDefinition, meConvention };
 }
-/** What a review write asks back with its result: the differential, and the detail of the cell focused next. */
-function after(nextFocus: string | null | undefined) {
-  const focus = nextFocus !== undefined ? nextFocus : useReviewStore.getState().focusId;
-  return { differential: conventions(), ...(focus ? { detailOf: focus } : {}) };
-}
 let writes: Promise<void> = Promise.resolve();
 /** Writes sent or waiting; shown as `pending` once one has waited PENDING_SHOWN_AFTER_MS. */
 let queued = 0;
@@ -146,6 +141,12 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     if (seq !== detailSeq) return;
     if (!r.ok) return useAppStore.getState().showError(r.error);
     set({ detail: r.value });
+  };
+
+  /** What a review write asks back with its result: the differential, and the detail of the cell focused next. */
+  const after = (nextFocus: string | null | undefined) => {
+    const focus = nextFocus !== undefined ? nextFocus : get().focusId;
+    return { differential: conventions(), ...(focus ? { detailOf: focus } : {}) };
   };
 
   const withTargets = (ids: readonly string[] | undefined, fn: (ids: string[]) => Promise<void>): Promise<void> => {
