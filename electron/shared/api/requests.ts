@@ -94,13 +94,13 @@ export const differentialOptionsSchema = z
  * Review writes may ask, in the same answer, for the differential after the write and for the
  * detail of the cell the page focuses next: one round trip per keystroke.
  */
-const withDifferential = { differential: differentialOptionsSchema.optional(), detailOf: idSchema.optional() };
+const withAnswerExtras = { differential: differentialOptionsSchema.optional(), detailOf: idSchema.optional() };
 
-export const reclassifySchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, code: cellClassCodeSchema, ...withDifferential }).strict();
+export const reclassifySchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, code: cellClassCodeSchema, ...withAnswerExtras }).strict();
 
-export const cellsActionSchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, ...withDifferential }).strict();
+export const cellsActionSchema = z.object({ runId: idSchema, cellIds: cellIdsSchema, ...withAnswerExtras }).strict();
 
-export const reviewStepSchema = z.object({ runId: idSchema, ...withDifferential }).strict();
+export const reviewStepSchema = z.object({ runId: idSchema, ...withAnswerExtras }).strict();
 
 export const differentialSchema = differentialOptionsSchema.extend({ runId: idSchema }).strict();
 
