@@ -41,7 +41,7 @@ export class WorkstationPage {
     } catch (err) {
       // Say what the screen showed instead: a notice, another screen, a viewer that never opened.
       const notice = await this.page.locator('[role="alert"], [role="status"]').allTextContents();
-      const regions = await this.page.getByRole('region', { name: 'Slide viewer' }).evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200)));
+      const regions = await viewer.evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200)));
       throw new Error(`The viewer did not become ready. Notices: ${JSON.stringify(notice)}; viewer elements: ${JSON.stringify(regions)}`, { cause: err });
     }
     return viewer;

@@ -219,10 +219,10 @@ export function SlideViewer(props: SlideViewerProps) {
     };
     viewer.addHandler('open', onOpen);
     // OpenSeadragon may open an inline tile source before these handlers exist: check now, and take
-    // the world's first image as opened too (it is added just before 'open' is raised).
+    // the world's first image as opened too (it is added just before 'open' is raised), which also
+    // covers any image added after this line.
     viewer.world.addHandler('add-item', onOpen);
     if (viewer.world.getItemCount() > 0) onOpen();
-    else window.setTimeout(() => viewer.world.getItemCount() > 0 && onOpen(), 0);
     viewer.addHandler('animation', redraw);
     viewer.addHandler('animation-finish', onChange);
     viewer.addHandler('resize', onChange);
